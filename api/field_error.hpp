@@ -1,0 +1,46 @@
+// api/field_error.hpp: Kubernetes field errors (k8s.io/apimachinery field.Error) and their exact
+// text, spec §3.1: "<field path>: <type>[: <value>][: <detail>]".
+//
+// Values are stored already rendered the way the API server prints them (strings
+// double-quoted, integers bare), so callers decide the rendering once, where they know the type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace api {
+
+enum class ErrorType { required, invalid, not_supported, forbidden, too_long, too_many, duplicate };
+
+struct FieldError {
+  ErrorType type;
+  std::string field;                 // e.g. "spec.template.spec.restartPolicy"
+  std::optional<std::string> value;  // rendered, e.g. "\"Always\"" or "-1"; nullopt = omitted
+  std::string detail;                // may be empty
+
+  std::string to_string() const;
+};
+
+using FieldErrors = std::vector<FieldError>;
+
+// How the API server prints values inside messages.
+std::string quote(std::string_view s);  // Go %q for the strings batchlet meets
+std::string render(std::int64_t v);
+
+FieldError required(std::string field, std::string detail = {});
+FieldError invalid(std::string field, std::optional<std::string> value, std::string detail);
+// `supported` are printed quoted and comma-separated: supported values: "a", "b"
+FieldError not_supported(std::string field, std::string_view value,
+                         const std::vector<std::string_view>& supported);
+FieldError forbidden(std::string field, std::string detail);
+FieldError duplicate(std::string field, std::string value);
+
+// The aggregate message of a 422 Status: `Job.batch "pi" is invalid: <err>` for one error,
+// `... is invalid: [<err1>, <err2>]` for several.
+std::string invalid_message(std::string_view qualified_kind, std::string_view name,
+                            const FieldErrors& errors);
+
+}  // namespace api

@@ -1,0 +1,131 @@
+// api/job.hpp: the batch/v1 Job and core/v1 Pod-template types batchlet understands.
+//
+// Field names follow the Kubernetes API (camelCase in JSON, snake_case here). Optional pointer
+// fields of the Go types are std::optional, so "unset" and "zero" stay distinct, which the
+// defaulting rules of spec §2.1 depend on. This is the subset that `batchlet run` can honour;
+// api/job_decode.cpp rejects every other field by name instead of dropping it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+
+namespace api {
+
+// Well-known names (spec §1).
+inline constexpr std::string_view kJobNameLabel = "batch.kubernetes.io/job-name";
+inline constexpr std::string_view kControllerUidLabel = "batch.kubernetes.io/controller-uid";
+inline constexpr std::string_view kLegacyJobNameLabel = "job-name";
+inline constexpr std::string_view kLegacyControllerUidLabel = "controller-uid";
+
+using Labels = std::map<std::string, std::string>;
+
+struct ObjectMeta {
+  std::string name;
+  std::string generate_name;
+  std::string namespace_;  // "namespace" in JSON
+  std::string uid;
+  Labels labels;
+  Labels annotations;
+  std::optional<base::TimePoint> creation_timestamp;
+};
+
+struct EnvVar {
+  std::string name;
+  std::string value;
+};
+
+struct Container {
+  std::string name;
+  std::string image;
+  std::string image_pull_policy;  // Always | IfNotPresent | Never
+  std::vector<std::string> command;
+  std::vector<std::string> args;
+  std::vector<EnvVar> env;
+  std::string working_dir;
+  std::string termination_message_path;
+  std::string termination_message_policy;
+};
+
+struct PodSpec {
+  std::vector<Container> containers;
+  std::string restart_policy;  // Always | OnFailure | Never
+  std::optional<std::int64_t> termination_grace_period_seconds;
+};
+
+struct PodTemplateSpec {
+  ObjectMeta metadata;
+  PodSpec spec;
+};
+
+struct LabelSelector {
+  Labels match_labels;
+};
+
+struct JobSpec {
+  std::optional<std::int32_t> parallelism;
+  std::optional<std::int32_t> completions;
+  std::optional<std::int64_t> active_deadline_seconds;
+  std::optional<std::int32_t> backoff_limit;
+  std::optional<std::int32_t> ttl_seconds_after_finished;
+  std::optional<LabelSelector> selector;
+  std::optional<bool> manual_selector;
+  std::optional<std::string> completion_mode;  // NonIndexed | Indexed
+  std::optional<bool> suspend;
+  std::optional<std::string> pod_replacement_policy;  // TerminatingOrFailed | Failed
+  PodTemplateSpec template_;                          // "template" in JSON
+};
+
+// Condition types and reasons (spec §1, §4.5).
+inline constexpr std::string_view kConditionComplete = "Complete";
+inline constexpr std::string_view kConditionFailed = "Failed";
+inline constexpr std::string_view kConditionFailureTarget = "FailureTarget";
+inline constexpr std::string_view kConditionSuccessCriteriaMet = "SuccessCriteriaMet";
+inline constexpr std::string_view kReasonCompletionsReached = "CompletionsReached";
+inline constexpr std::string_view kMessageCompletionsReached =
+    "Reached expected number of succeeded pods";
+inline constexpr std::string_view kReasonBackoffLimitExceeded = "BackoffLimitExceeded";
+inline constexpr std::string_view kMessageBackoffLimitExceeded =
+    "Job has reached the specified backoff limit";
+inline constexpr std::string_view kReasonDeadlineExceeded = "DeadlineExceeded";
+inline constexpr std::string_view kMessageDeadlineExceeded =
+    "Job was active longer than specified deadline";
+
+struct JobCondition {
+  std::string type;
+  std::string status;  // True | False | Unknown
+  std::string reason;
+  std::string message;
+  base::TimePoint last_probe_time;
+  base::TimePoint last_transition_time;
+};
+
+struct JobStatus {
+  std::optional<base::TimePoint> start_time;
+  std::optional<base::TimePoint> completion_time;
+  std::int32_t active = 0;
+  std::int32_t succeeded = 0;
+  std::int32_t failed = 0;
+  std::int32_t terminating = 0;
+  std::int32_t ready = 0;
+  std::vector<JobCondition> conditions;
+
+  // The condition of `type` whose status is True, if any.
+  const JobCondition* true_condition(std::string_view type) const;
+  // Complete=True or Failed=True (spec §1).
+  bool finished() const;
+};
+
+struct Job {
+  std::string api_version = "batch/v1";
+  std::string kind = "Job";
+  ObjectMeta metadata;
+  JobSpec spec;
+  JobStatus status;
+};
+
+}  // namespace api

@@ -1,0 +1,268 @@
+#include "api/job_decode.hpp"
+
+#include <array>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <span>
+
+#include "api/line_index.hpp"
+
+namespace api {
+namespace {
+
+using nlohmann::json;
+
+// The fields batchlet honours, per object (docs/compatibility.md); any other is Forbidden.
+constexpr std::array<std::string_view, 5> kJobFields{"apiVersion", "kind", "metadata", "spec",
+                                                     "status"};
+constexpr std::array<std::string_view, 5> kObjectMetaFields{"name", "generateName", "namespace",
+                                                            "labels", "annotations"};
+constexpr std::array<std::string_view, 2> kTemplateMetaFields{"labels", "annotations"};
+constexpr std::array<std::string_view, 10> kJobSpecFields{"parallelism",
+                                                          "completions",
+                                                          "activeDeadlineSeconds",
+                                                          "backoffLimit",
+                                                          "ttlSecondsAfterFinished",
+                                                          "manualSelector",
+                                                          "completionMode",
+                                                          "suspend",
+                                                          "podReplacementPolicy",
+                                                          "template"};
+constexpr std::array<std::string_view, 2> kPodTemplateFields{"metadata", "spec"};
+constexpr std::array<std::string_view, 3> kPodSpecFields{"containers", "restartPolicy",
+                                                         "terminationGracePeriodSeconds"};
+constexpr std::array<std::string_view, 7> kContainerFields{
+    "name", "image", "imagePullPolicy", "command", "args", "env", "workingDir"};
+constexpr std::array<std::string_view, 2> kEnvVarFields{"name", "value"};
+
+// Renders a wrongly typed value for an error message.
+std::string render_json(const json& v) {
+  if (v.is_string()) return quote(v.get_ref<const std::string&>());
+  if (v.is_object()) return "object";
+  if (v.is_array()) return "array";
+  return v.dump();
+}
+
+class Decoder {
+ public:
+  FieldErrors errors;
+
+  // Calls `field(name, value, path)` for each member of `object` listed in `known`; reports every
+  // other member as unsupported. Returns false (and reports) when `object` is not an object.
+  template <typename Fn>
+  bool each_field(const json& object, const std::string& path,
+                  std::span<const std::string_view> known, Fn field) {
+    if (!object.is_object()) {
+      type_error(path, object, "must be an object");
+      return false;
+    }
+    for (const auto& [key, value] : object.items()) {
+      std::string child = LineIndex::child(path, key);
+      bool listed = false;
+      for (auto k : known) listed = listed || k == key;
+      if (!listed) {
+        errors.push_back(forbidden(child, std::string(kUnsupportedFieldDetail)));
+      } else if (!value.is_null()) {
+        field(key, value, child);
+      }
+    }
+    return true;
+  }
+
+  void type_error(const std::string& path, const json& v, std::string_view expected) {
+    errors.push_back(invalid(path, render_json(v), std::string(expected)));
+  }
+
+  std::string string(const json& v, const std::string& path) {
+    if (v.is_string()) return v.get<std::string>();
+    type_error(path, v, "must be a string");
+    return {};
+  }
+
+  template <typename Int>
+  std::optional<Int> integer(const json& v, const std::string& path) {
+    if (v.is_number_integer()) {
+      auto n = v.get<std::int64_t>();
+      if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::numeric_limits<Int>::max()) {
+        n = std::numeric_limits<std::int64_t>::max();
+      }
+      if (n >= std::numeric_limits<Int>::min() && n <= std::numeric_limits<Int>::max()) {
+        return static_cast<Int>(n);
+      }
+      type_error(
+          path, v,
+          sizeof(Int) == 4 ? "must fit in a 32-bit integer" : "must fit in a 64-bit integer");
+      return std::nullopt;
+    }
+    type_error(path, v, "must be an integer");
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(const json& v, const std::string& path) {
+    if (v.is_boolean()) return v.get<bool>();
+    type_error(path, v, "must be a boolean");
+    return std::nullopt;
+  }
+
+  std::vector<std::string> strings(const json& v, const std::string& path) {
+    std::vector<std::string> out;
+    if (!v.is_array()) {
+      type_error(path, v, "must be a list of strings");
+      return out;
+    }
+    for (std::size_t i = 0; i < v.size(); ++i)
+      out.push_back(string(v[i], LineIndex::item(path, i)));
+    return out;
+  }
+
+  Labels string_map(const json& v, const std::string& path) {
+    Labels out;
+    if (!v.is_object()) {
+      type_error(path, v, "must be a map of strings");
+      return out;
+    }
+    for (const auto& [key, value] : v.items()) {
+      out[key] = string(value, LineIndex::child(path, key));
+    }
+    return out;
+  }
+
+  ObjectMeta metadata(const json& v, const std::string& path, bool is_template) {
+    ObjectMeta meta;
+    const std::span<const std::string_view> fields =
+        is_template ? std::span<const std::string_view>(kTemplateMetaFields) : kObjectMetaFields;
+    each_field(v, path, fields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "name") meta.name = string(value, p);
+                 if (key == "generateName") meta.generate_name = string(value, p);
+                 if (key == "namespace") meta.namespace_ = string(value, p);
+                 if (key == "labels") meta.labels = string_map(value, p);
+                 if (key == "annotations") meta.annotations = string_map(value, p);
+               });
+    return meta;
+  }
+
+  Container container(const json& v, const std::string& path) {
+    Container c;
+    each_field(v, path, kContainerFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "name") c.name = string(value, p);
+                 if (key == "image") c.image = string(value, p);
+                 if (key == "imagePullPolicy") c.image_pull_policy = string(value, p);
+                 if (key == "command") c.command = strings(value, p);
+                 if (key == "args") c.args = strings(value, p);
+                 if (key == "workingDir") c.working_dir = string(value, p);
+                 if (key == "env") c.env = env(value, p);
+               });
+    return c;
+  }
+
+  std::vector<EnvVar> env(const json& v, const std::string& path) {
+    std::vector<EnvVar> out;
+    if (!v.is_array()) {
+      type_error(path, v, "must be a list");
+      return out;
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      EnvVar var;
+      each_field(v[i], LineIndex::item(path, i), kEnvVarFields,
+                 [&](const std::string& key, const json& value, const std::string& p) {
+                   if (key == "name") var.name = string(value, p);
+                   if (key == "value") var.value = string(value, p);
+                 });
+      out.push_back(std::move(var));
+    }
+    return out;
+  }
+
+  PodSpec pod_spec(const json& v, const std::string& path) {
+    PodSpec spec;
+    each_field(v, path, kPodSpecFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "restartPolicy") spec.restart_policy = string(value, p);
+                 if (key == "terminationGracePeriodSeconds") {
+                   spec.termination_grace_period_seconds = integer<std::int64_t>(value, p);
+                 }
+                 if (key == "containers") {
+                   if (!value.is_array()) {
+                     type_error(p, value, "must be a list");
+                     return;
+                   }
+                   for (std::size_t i = 0; i < value.size(); ++i) {
+                     spec.containers.push_back(container(value[i], LineIndex::item(p, i)));
+                   }
+                 }
+               });
+    return spec;
+  }
+
+  JobSpec job_spec(const json& v, const std::string& path) {
+    JobSpec spec;
+    each_field(v, path, kJobSpecFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "parallelism") spec.parallelism = integer<std::int32_t>(value, p);
+                 if (key == "completions") spec.completions = integer<std::int32_t>(value, p);
+                 if (key == "activeDeadlineSeconds") {
+                   spec.active_deadline_seconds = integer<std::int64_t>(value, p);
+                 }
+                 if (key == "backoffLimit") spec.backoff_limit = integer<std::int32_t>(value, p);
+                 if (key == "ttlSecondsAfterFinished") {
+                   spec.ttl_seconds_after_finished = integer<std::int32_t>(value, p);
+                 }
+                 if (key == "manualSelector") spec.manual_selector = boolean(value, p);
+                 if (key == "completionMode") spec.completion_mode = string(value, p);
+                 if (key == "suspend") spec.suspend = boolean(value, p);
+                 if (key == "podReplacementPolicy") spec.pod_replacement_policy = string(value, p);
+                 if (key == "template") {
+                   each_field(value, p, kPodTemplateFields,
+                              [&](const std::string& k, const json& tv, const std::string& tp) {
+                                if (k == "metadata")
+                                  spec.template_.metadata = metadata(tv, tp, true);
+                                if (k == "spec") spec.template_.spec = pod_spec(tv, tp);
+                              });
+                 }
+               });
+    return spec;
+  }
+};
+
+}  // namespace
+
+DecodedJob decode_job(const json& object) {
+  DecodedJob out;
+  Decoder d;
+  if (!object.is_object()) {
+    d.type_error("", object, "must be an object");
+    out.errors = std::move(d.errors);
+    return out;
+  }
+  const auto kind = object.find("kind");
+  const auto api_version = object.find("apiVersion");
+  if (kind == object.end() || kind->is_null()) {
+    d.errors.push_back(required("kind"));
+  } else if (!kind->is_string() || *kind != "Job") {
+    d.errors.push_back(not_supported(
+        "kind", kind->is_string() ? kind->get<std::string>() : render_json(*kind), {"Job"}));
+  } else if (api_version == object.end() || api_version->is_null()) {
+    d.errors.push_back(required("apiVersion"));
+  } else if (!api_version->is_string() || *api_version != "batch/v1") {
+    d.errors.push_back(not_supported(
+        "apiVersion",
+        api_version->is_string() ? api_version->get<std::string>() : render_json(*api_version),
+        {"batch/v1"}));
+  }
+  if (!d.errors.empty()) {  // not a batch/v1 Job: its fields mean nothing to us
+    out.errors = std::move(d.errors);
+    return out;
+  }
+  d.each_field(object, "", kJobFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "metadata") out.job.metadata = d.metadata(value, p, false);
+                 if (key == "spec") out.job.spec = d.job_spec(value, p);
+                 // "status": a create cannot set status (spec §2.2); it is discarded.
+               });
+  out.errors = std::move(d.errors);
+  return out;
+}
+
+}  // namespace api

@@ -1,0 +1,24 @@
+#include "base/error.hpp"
+
+#include <cstring>
+
+namespace base {
+
+Error Error::from_errno(std::string_view what, int err) {
+  std::string message(what);
+  message += ": ";
+  message += std::strerror(err);
+  return Error(std::move(message));
+}
+
+Error Error::context(std::string_view what) const& { return Error(message_).context(what); }
+
+Error Error::context(std::string_view what) && {
+  std::string message(what);
+  message += ": ";
+  message += message_;
+  message_ = std::move(message);
+  return std::move(*this);
+}
+
+}  // namespace base

@@ -1,0 +1,74 @@
+#include "cli/manifest.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "agent/host_container.hpp"
+#include "api/job_create.hpp"
+#include "api/names.hpp"
+#include "api/yaml_codec.hpp"
+#include "base/limits.hpp"
+
+namespace cli {
+namespace {
+
+std::string at_line(const std::string& file, int line, std::string_view what) {
+  std::string text = file;
+  if (line > 0) text += ":" + std::to_string(line);
+  text += ": ";
+  text += what;
+  return text;
+}
+
+ManifestErrors field_errors(const std::string& file, const api::FieldErrors& errors,
+                            const api::LineIndex& lines, int fallback_line) {
+  ManifestErrors out;
+  for (const auto& e : errors) {
+    out.push_back(at_line(file, lines.line_of(e.field).value_or(fallback_line), e.to_string()));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::variant<api::Job, ManifestErrors> load_job_manifest(const std::filesystem::path& path,
+                                                         base::TimePoint now) {
+  const std::string file = path.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return ManifestErrors{at_line(file, 0, "is a directory, not a manifest file")};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ManifestErrors{at_line(file, 0, std::strerror(errno))};
+  std::string text;
+  {
+    // Read one byte past the cap so an oversized file is detected without reading all of it.
+    text.resize(base::limits::kMaxManifestBytes + 1);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) return ManifestErrors{at_line(file, 0, std::strerror(errno))};
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  }
+
+  api::YamlParseResult parsed = api::parse_yaml_documents(text);
+  if (parsed.error) return ManifestErrors{at_line(file, parsed.error->line, parsed.error->message)};
+  if (parsed.documents.empty()) {
+    return ManifestErrors{at_line(file, 0, "no Job in the file (it has no YAML document)")};
+  }
+  if (parsed.documents.size() > 1) {
+    return ManifestErrors{at_line(file, parsed.documents[1].first_line,
+                                  "batchlet run takes one Job, but the file has " +
+                                      std::to_string(parsed.documents.size()) + " documents")};
+  }
+  const api::YamlDocument& doc = parsed.documents.front();
+
+  auto rng = api::seeded_engine();
+  api::CreatedJob created = api::create_job(doc.value, now, rng);
+  if (created.errors.empty()) created.errors = agent::check_runnable(created.job);
+  if (!created.errors.empty()) return field_errors(file, created.errors, doc.lines, doc.first_line);
+  return std::move(created.job);
+}
+
+}  // namespace cli

@@ -1,0 +1,77 @@
+#include "agent/host_container.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+api::Job runnable_job() {
+  api::Job j;
+  j.metadata.name = "j";
+  j.spec.parallelism = 1;
+  j.spec.completions = 1;
+  j.spec.completion_mode = "NonIndexed";
+  j.spec.suspend = false;
+  api::Container c;
+  c.name = "c";
+  c.image = "batchlet.local/host";
+  c.command = {"true"};
+  j.spec.template_.spec.containers.push_back(c);
+  return j;
+}
+
+std::vector<std::string> messages(const api::FieldErrors& errors) {
+  std::vector<std::string> out;
+  for (const auto& e : errors) out.push_back(e.to_string());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("check_runnable accepts a one-container host-image job", "[unit]") {
+  CHECK(agent::check_runnable(runnable_job()).empty());
+}
+
+TEST_CASE("check_runnable names each field this version cannot honour", "[unit]") {
+  auto j = runnable_job();
+  j.spec.parallelism = 2;
+  j.spec.template_.spec.containers[0].image = "perl";
+  j.spec.template_.spec.containers.push_back(j.spec.template_.spec.containers[0]);
+  CHECK(messages(agent::check_runnable(j)) ==
+        std::vector<std::string>{
+            "spec.parallelism: Invalid value: 2: batchlet run starts one pod at a time for now; "
+            "use 0 or 1",
+            "spec.template.spec.containers[1]: Forbidden: batchlet runs one container per pod for "
+            "now",
+            "spec.template.spec.containers[0].image: Unsupported value: \"perl\": supported "
+            "values: \"batchlet.local/host\""});
+
+  auto no_command = runnable_job();
+  no_command.spec.template_.spec.containers[0].command.clear();
+  CHECK(messages(agent::check_runnable(no_command)) ==
+        std::vector<std::string>{"spec.template.spec.containers[0].command: Required value: the "
+                                 "image \"batchlet.local/host\" has no entrypoint"});
+
+  auto suspended = runnable_job();
+  suspended.spec.suspend = true;
+  suspended.spec.completion_mode = "Indexed";
+  CHECK(agent::check_runnable(suspended).size() == 2);
+}
+
+TEST_CASE("a container becomes a host process with expanded references", "[unit]") {
+  api::Container c;
+  c.command = {"sh", "-c"};
+  c.args = {"echo $(GREETING) $(UNKNOWN)"};
+  c.env = {{"NAME", "world"}, {"GREETING", "hello $(NAME)"}, {"PATH", "/bin"}};
+  const auto spec = agent::host_process_spec(c);
+  CHECK(spec.argv == std::vector<std::string>{"sh", "-c", "echo hello world $(UNKNOWN)"});
+  CHECK(spec.env == std::vector<std::string>{"PATH=/bin", "NAME=world", "GREETING=hello world"});
+  CHECK(spec.cwd == "/");
+
+  api::Container plain;
+  plain.command = {"true"};
+  plain.working_dir = "/tmp";
+  const auto plain_spec = agent::host_process_spec(plain);
+  CHECK(plain_spec.env == std::vector<std::string>{
+                              "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"});
+  CHECK(plain_spec.cwd == "/tmp");
+}

@@ -1,0 +1,76 @@
+// tests/cli/cli_harness.hpp: run the real batchlet binary and capture what it prints.
+#pragma once
+
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "runtime/host_process.hpp"
+#include "runtime/supervise.hpp"
+
+namespace fs = std::filesystem;
+
+namespace cli_test {
+
+struct Output final : runtime::OutputSink {
+  std::string out;
+  std::string err;
+  int exit_code = -1;
+  void write(runtime::Stream stream, std::string_view data) override {
+    (stream == runtime::Stream::out ? out : err).append(data);
+  }
+};
+
+inline Output run(std::vector<std::string> argv) {
+  runtime::HostProcessSpec spec;
+  spec.argv = std::move(argv);
+  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
+  spec.cwd = BATCHLET_SOURCE_DIR;
+  auto process = runtime::spawn_host_process(spec);
+  REQUIRE(process.ok());
+  Output output;
+  base::RealClock clock;
+  auto waited = runtime::supervise(*process, output, clock, std::nullopt, -1);
+  REQUIRE(waited.ok());
+  output.exit_code = waited->exit->code();
+  return output;
+}
+
+inline Output batchlet_run(const std::string& file) {
+  return run({BATCHLET_BINARY, "run", "-f", file});
+}
+
+// A temporary directory with files written into it; removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "batchlet-cli-XXXXXX").string();
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
+
+// Lines of `text`, without the final newline.
+inline std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace cli_test

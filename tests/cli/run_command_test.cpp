@@ -1,0 +1,100 @@
+// End-to-end tests of `batchlet run`: the real binary, real processes, real files.
+#include "cli_harness.hpp"
+
+using namespace cli_test;
+
+TEST_CASE("the demo computes pi and completes", "[integration]") {
+  const Output o = batchlet_run("examples/pi.yaml");
+  CHECK(o.exit_code == 0);
+  CHECK(o.out.rfind("3.14159265358979323846264338327950288419716939937510", 0) == 0);
+  CHECK(o.out.size() > 2000);
+  const auto err = lines(o.err);
+  REQUIRE_FALSE(err.empty());
+  CHECK(err.front() == "job.batch/pi created");
+  CHECK(err.back().rfind("job.batch/pi Complete (CompletionsReached: Reached expected number of "
+                         "succeeded pods): succeeded 1, failed 0, duration ",
+                         0) == 0);
+}
+
+TEST_CASE("a failing job reports BackoffLimitExceeded and exits 1", "[integration]") {
+  const Output o = batchlet_run("examples/fail.yaml");
+  CHECK(o.exit_code == 1);
+  CHECK(o.out.empty());
+  CHECK(o.err.find("about to fail\n") != std::string::npos);
+  CHECK(o.err.find(": container fail terminated: Error (exit code 3)") != std::string::npos);
+  CHECK(lines(o.err).back().rfind("job.batch/fail Failed (BackoffLimitExceeded: Job has reached "
+                                  "the specified backoff limit): succeeded 0, failed 1, duration ",
+                                  0) == 0);
+}
+
+TEST_CASE("quiet mode keeps the pod output and the final status only", "[integration]") {
+  const Output o = run({BATCHLET_BINARY, "run", "-q", "-f", "examples/fail.yaml"});
+  CHECK(o.exit_code == 1);
+  CHECK(lines(o.err) ==
+        std::vector<std::string>{"about to fail",
+                                 lines(o.err).back()});  // nothing from batchlet but the status
+  CHECK(lines(o.err).back().rfind("job.batch/fail Failed", 0) == 0);
+}
+
+TEST_CASE("bad input: one clear line and exit code 2", "[integration]") {
+  TempDir dir;
+  const std::string job_head =
+      "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n";
+
+  SECTION("a missing file") {
+    const Output o = batchlet_run("examples/does-not-exist.yaml");
+    CHECK(o.exit_code == 2);
+    CHECK(o.err == "error: examples/does-not-exist.yaml: No such file or directory\n");
+  }
+  SECTION("a directory") {
+    const Output o = batchlet_run(dir.path.string());
+    CHECK(o.exit_code == 2);
+    CHECK(o.err == "error: " + dir.path.string() + ": is a directory, not a manifest file\n");
+  }
+  SECTION("invalid YAML") {
+    const auto file = dir.write("bad.yaml", "apiVersion: batch/v1\nkind: Job\nspec: [\n  a: b\n");
+    const Output o = batchlet_run(file);
+    CHECK(o.exit_code == 2);
+    REQUIRE(lines(o.err).size() == 1);
+    CHECK(o.err.rfind("error: " + file + ":", 0) == 0);
+    CHECK(o.err.find(": yaml: ") != std::string::npos);
+  }
+  SECTION("a kind other than Job") {
+    const auto file = dir.write("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n");
+    const Output o = batchlet_run(file);
+    CHECK(o.exit_code == 2);
+    CHECK(o.err ==
+          "error: " + file + ":2: kind: Unsupported value: \"Pod\": supported values: \"Job\"\n");
+  }
+  SECTION("a Job without containers") {
+    const auto file = dir.write("empty.yaml", job_head + "      restartPolicy: Never\n");
+    const Output o = batchlet_run(file);
+    CHECK(o.exit_code == 2);
+    CHECK(o.err == "error: " + file + ":7: spec.template.spec.containers: Required value\n");
+  }
+  SECTION("an empty file") {
+    const auto file = dir.write("nothing.yaml", "# just a comment\n");
+    const Output o = batchlet_run(file);
+    CHECK(o.exit_code == 2);
+    CHECK(o.err == "error: " + file + ": no Job in the file (it has no YAML document)\n");
+  }
+  SECTION("an image that needs the runtime issue") {
+    const auto file = dir.write("perl.yaml", job_head +
+                                                 "      containers:\n"
+                                                 "      - name: pi\n"
+                                                 "        image: perl:5.34.0\n"
+                                                 "        command: [perl]\n"
+                                                 "      restartPolicy: Never\n");
+    const Output o = batchlet_run(file);
+    CHECK(o.exit_code == 2);
+    CHECK(o.err == "error: " + file +
+                       ":10: spec.template.spec.containers[0].image: Unsupported value: "
+                       "\"perl:5.34.0\": supported values: \"batchlet.local/host\"\n");
+  }
+}
+
+TEST_CASE("usage errors exit 2", "[integration]") {
+  const Output o = run({BATCHLET_BINARY, "run"});
+  CHECK(o.exit_code == 2);
+  CHECK(o.err.find("--filename is required") != std::string::npos);
+}
