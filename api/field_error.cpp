@@ -106,7 +106,9 @@ FieldError duplicate(std::string field, std::string value) {
 std::string invalid_message(std::string_view qualified_kind, std::string_view name,
                             const FieldErrors& errors) {
   std::string text(qualified_kind);
-  text += " " + quote(name) + " is invalid: ";
+  text += ' ';
+  text += quote(name);
+  text += " is invalid: ";
   if (errors.size() == 1) return text + errors.front().to_string();
   text += "[";
   for (std::size_t i = 0; i < errors.size(); ++i) {

@@ -17,7 +17,10 @@ namespace {
 
 std::string at_line(const std::string& file, int line, std::string_view what) {
   std::string text = file;
-  if (line > 0) text += ":" + std::to_string(line);
+  if (line > 0) {
+    text += ':';
+    text += std::to_string(line);
+  }
   text += ": ";
   text += what;
   return text;

@@ -80,9 +80,10 @@ base::Result<std::string> resolve_executable(const std::string& name, std::strin
   std::string_view rest = path_value.empty() ? kDefaultPath : path_value;
   while (true) {
     const auto colon = rest.find(':');
-    std::string dir(rest.substr(0, colon));
-    if (dir.empty()) dir = ".";
-    std::string candidate = dir + "/" + name;
+    std::string candidate(rest.substr(0, colon));
+    if (candidate.empty()) candidate.push_back('.');  // an empty PATH entry means "."
+    candidate.push_back('/');
+    candidate.append(name);
     if (executable_file(candidate)) return candidate;
     if (colon == std::string_view::npos) break;
     rest.remove_prefix(colon + 1);
