@@ -8,10 +8,12 @@ Error Error::from_errno(std::string_view what, int err) {
   std::string message(what);
   message += ": ";
   message += std::strerror(err);
-  return Error(std::move(message));
+  Error error(std::move(message));
+  error.errno_ = err;
+  return error;
 }
 
-Error Error::context(std::string_view what) const& { return Error(message_).context(what); }
+Error Error::context(std::string_view what) const& { return Error(*this).context(what); }
 
 Error Error::context(std::string_view what) && {
   std::string message(what);

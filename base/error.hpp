@@ -14,7 +14,8 @@ class Error {
  public:
   explicit Error(std::string message) : message_(std::move(message)) {}
 
-  // "<what>: <strerror(err)>", the shape of every failed system call's error.
+  // "<what>: <strerror(err)>", the shape of every failed system call's error. The errno is kept
+  // (and survives context()), so callers can react to ENOENT or ENOSPC without parsing text.
   static Error from_errno(std::string_view what, int err);
 
   // Prepends the caller's context: Error("No such file").context("open /x") is
@@ -23,9 +24,12 @@ class Error {
   Error context(std::string_view what) &&;
 
   const std::string& message() const { return message_; }
+  // The errno this error came from, or 0.
+  int sys_errno() const { return errno_; }
 
  private:
   std::string message_;
+  int errno_ = 0;
 };
 
 }  // namespace base

@@ -4,17 +4,13 @@
 // named by the caller.
 #include "cgroups/hierarchy.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 
-#include "base/unique_fd.hpp"
+#include "base/file.hpp"
 
 namespace cgroups {
 
@@ -158,25 +154,6 @@ std::vector<bool> visible_mounts(const std::vector<MountLine>& mounts) {
   return visible;
 }
 
-base::Result<std::string> read_file(const std::filesystem::path& file) {
-  const std::string what = "read " + file.string();
-  base::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return base::Error::from_errno(what, errno);
-  // /proc files report size 0 and must be read to EOF; a large buffer keeps seq_file reads of
-  // mountinfo to few calls, which narrows the window for a torn view of a changing mount table.
-  std::string text;
-  std::string buffer(64 * 1024, '\0');
-  while (true) {
-    ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return base::Error::from_errno(what, errno);
-    }
-    if (n == 0) return text;
-    text.append(buffer.data(), static_cast<size_t>(n));
-  }
-}
-
 }  // namespace
 
 std::string_view to_string(CgroupMode mode) {
@@ -247,7 +224,7 @@ base::Result<CgroupMounts> parse_mountinfo(std::string_view mountinfo_text) {
 }
 
 base::Result<CgroupMounts> detect_cgroup_mounts(const std::filesystem::path& mountinfo) {
-  base::Result<std::string> text = read_file(mountinfo);
+  base::Result<std::string> text = base::read_file(mountinfo);
   if (!text.ok()) return text.error();
   base::Result<CgroupMounts> mounts = parse_mountinfo(*text);
   if (!mounts.ok()) return mounts.error().context("parse " + mountinfo.string());
@@ -255,7 +232,7 @@ base::Result<CgroupMounts> detect_cgroup_mounts(const std::filesystem::path& mou
 }
 
 base::Result<std::vector<std::string>> read_controllers(const std::filesystem::path& cgroup_dir) {
-  base::Result<std::string> text = read_file(cgroup_dir / "cgroup.controllers");
+  base::Result<std::string> text = base::read_file(cgroup_dir / "cgroup.controllers");
   if (!text.ok()) return text.error();
   // The kernel separates names with single spaces and ends with a newline; any whitespace is
   // accepted so that the result does not depend on that detail.
@@ -295,7 +272,7 @@ base::Result<std::string> parse_own_cgroup(std::string_view proc_self_cgroup_tex
 }
 
 base::Result<std::string> own_cgroup(const std::filesystem::path& file) {
-  base::Result<std::string> text = read_file(file);
+  base::Result<std::string> text = base::read_file(file);
   if (!text.ok()) return text.error();
   base::Result<std::string> path = parse_own_cgroup(*text);
   if (!path.ok()) return path.error().context("parse " + file.string());

@@ -1,15 +1,13 @@
 #include "cli/manifest.hpp"
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "agent/host_container.hpp"
 #include "api/job_create.hpp"
 #include "api/names.hpp"
 #include "api/yaml_codec.hpp"
+#include "base/file.hpp"
 #include "base/limits.hpp"
 
 namespace cli {
@@ -40,22 +38,14 @@ ManifestErrors field_errors(const std::string& file, const api::FieldErrors& err
 std::variant<api::Job, ManifestErrors> load_job_manifest(const std::filesystem::path& path,
                                                          base::TimePoint now) {
   const std::string file = path.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return ManifestErrors{at_line(file, 0, "is a directory, not a manifest file")};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ManifestErrors{at_line(file, 0, std::strerror(errno))};
-  std::string text;
-  {
-    // Read one byte past the cap so an oversized file is detected without reading all of it.
-    text.resize(base::limits::kMaxManifestBytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (in.bad()) return ManifestErrors{at_line(file, 0, std::strerror(errno))};
-    text.resize(static_cast<std::size_t>(in.gcount()));
+  // One byte past the cap is read so that the codec reports an oversized manifest.
+  auto text = base::read_file(path, base::limits::kMaxManifestBytes);
+  if (!text) {
+    const int err = text.error().sys_errno();
+    return ManifestErrors{at_line(file, 0, err != 0 ? std::strerror(err) : text.error().message())};
   }
 
-  api::YamlParseResult parsed = api::parse_yaml_documents(text);
+  api::YamlParseResult parsed = api::parse_yaml_documents(*text);
   if (parsed.error) return ManifestErrors{at_line(file, parsed.error->line, parsed.error->message)};
   if (parsed.documents.empty()) {
     return ManifestErrors{at_line(file, 0, "no Job in the file (it has no YAML document)")};

@@ -49,7 +49,7 @@ TEST_CASE("bad input: one clear line and exit code 2", "[integration]") {
   SECTION("a directory") {
     const Output o = batchlet_run(dir.path.string());
     CHECK(o.exit_code == 2);
-    CHECK(o.err == "error: " + dir.path.string() + ": is a directory, not a manifest file\n");
+    CHECK(o.err == "error: " + dir.path.string() + ": Is a directory\n");
   }
   SECTION("invalid YAML") {
     const auto file = dir.write("bad.yaml", "apiVersion: batch/v1\nkind: Job\nspec: [\n  a: b\n");
