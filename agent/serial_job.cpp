@@ -5,7 +5,13 @@
 namespace agent {
 
 SerialJob::SerialJob(api::Job job, base::TimePoint now) : job_(std::move(job)) {
-  job_.status.start_time = now;
+  api::JobStatus& st = job_.status;
+  st.start_time = now;
+  // What the controller publishes from its first sync on (spec §4.3); pods run one at a time
+  // and are never deleted while running, so nothing is ever left terminating or uncounted.
+  st.ready = 0;
+  st.terminating = 0;
+  st.uncounted_terminated_pods.emplace();
   succeed_if_complete(now);  // completions: 0 completes on the first sync (spec §4.5)
 }
 

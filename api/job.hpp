@@ -29,6 +29,8 @@ struct ObjectMeta {
   std::string generate_name;
   std::string namespace_;  // "namespace" in JSON
   std::string uid;
+  std::string resource_version;
+  std::int64_t generation = 0;
   Labels labels;
   Labels annotations;
   std::optional<base::TimePoint> creation_timestamp;
@@ -104,15 +106,24 @@ struct JobCondition {
   base::TimePoint last_transition_time;
 };
 
+struct UncountedTerminatedPods {
+  std::vector<std::string> succeeded;  // pod UIDs
+  std::vector<std::string> failed;
+};
+
+// Pointer fields of upstream's JobStatus are optional here: a Job the controller never synced
+// has status {} (spec §10), one it manages always shows ready, terminating and
+// uncountedTerminatedPods, zero or empty included (§4.3).
 struct JobStatus {
+  std::vector<JobCondition> conditions;
   std::optional<base::TimePoint> start_time;
   std::optional<base::TimePoint> completion_time;
   std::int32_t active = 0;
   std::int32_t succeeded = 0;
   std::int32_t failed = 0;
-  std::int32_t terminating = 0;
-  std::int32_t ready = 0;
-  std::vector<JobCondition> conditions;
+  std::optional<std::int32_t> terminating;
+  std::optional<UncountedTerminatedPods> uncounted_terminated_pods;
+  std::optional<std::int32_t> ready;
 
   // The condition of `type` whose status is True, if any.
   const JobCondition* true_condition(std::string_view type) const;

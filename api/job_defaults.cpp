@@ -50,6 +50,7 @@ void prepare_job_for_create(Job& job, base::TimePoint now, std::mt19937_64& rng)
   job.status = JobStatus{};
   job.metadata.uid = new_uid(rng);
   job.metadata.creation_timestamp = now;
+  job.metadata.generation = 1;
   if (job.metadata.name.empty() && !job.metadata.generate_name.empty()) {
     job.metadata.name = generate_name(job.metadata.generate_name, rng);
   }

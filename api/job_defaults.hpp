@@ -2,7 +2,8 @@
 //
 // apply_job_defaults() is the decode-time defaulting and may run any number of times with the
 // same result. prepare_job_for_create() is the registry's create step (status wiped, uid,
-// creation time, name from generateName, generated selector and template labels); call
+// generation 1, creation time, name from generateName, generated selector and template
+// labels); call
 // apply_job_defaults() before and after it, as the API server does on the request and on
 // read-back.
 #pragma once

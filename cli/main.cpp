@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run one Job to its end here, without an agent");
   run_cmd->add_option("-f,--filename", run.file, "The Job manifest (YAML or JSON)")->required();
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print only the pod's output and the final status");
+  run_cmd
+      ->add_option("-o,--output", run.output,
+                   "json: print the finished Job, as the API server would return it, to stdout")
+      ->check(CLI::IsMember({"json"}));
 
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "agent/local_run.hpp"
+#include "api/job_encode.hpp"
 #include "base/unique_fd.hpp"
 #include "cli/manifest.hpp"
 
@@ -104,6 +105,7 @@ int run_command(const RunOptions& options) {
     return finished.error().message() == "interrupted" ? kExitInterrupted : kExitInternal;
   }
   print_line(final_status_line(*finished));
+  if (options.output == "json") write_all(STDOUT_FILENO, api::encode_job(*finished).dump(4) + "\n");
   return finished->status.true_condition(api::kConditionComplete) != nullptr ? kExitComplete
                                                                              : kExitFailed;
 }

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace cli {
 
 struct RunOptions {
   std::filesystem::path file;
   bool quiet = false;  // no progress lines; the final status line is always printed
+  std::string output;  // "" or "json": also print the finished Job object to stdout
 };
 
 inline constexpr int kExitComplete = 0;

@@ -1,4 +1,6 @@
 // End-to-end tests of `batchlet run`: the real binary, real processes, real files.
+#include <nlohmann/json.hpp>
+
 #include "cli_harness.hpp"
 
 using namespace cli_test;
@@ -93,8 +95,24 @@ TEST_CASE("bad input: one clear line and exit code 2", "[integration]") {
   }
 }
 
+TEST_CASE("-o json prints the finished Job after the pod's output", "[integration]") {
+  const Output o = run({BATCHLET_BINARY, "run", "-q", "-o", "json", "-f", "examples/fail.yaml"});
+  CHECK(o.exit_code == 1);
+  const auto job = nlohmann::json::parse(o.out);
+  CHECK(job["kind"] == "Job");
+  CHECK(job["metadata"]["name"] == "fail");
+  CHECK(job["status"]["failed"] == 1);
+  CHECK(job["status"]["ready"] == 0);
+  CHECK(job["status"]["conditions"][1]["type"] == "Failed");
+  CHECK(job["status"]["conditions"][1]["reason"] == "BackoffLimitExceeded");
+  CHECK_FALSE(job["status"].contains("completionTime"));
+}
+
 TEST_CASE("usage errors exit 2", "[integration]") {
   const Output o = run({BATCHLET_BINARY, "run"});
   CHECK(o.exit_code == 2);
   CHECK(o.err.find("--filename is required") != std::string::npos);
+  const Output yaml = run({BATCHLET_BINARY, "run", "-o", "yaml", "-f", "examples/pi.yaml"});
+  CHECK(yaml.exit_code == 2);
+  CHECK(yaml.err.find("--output: yaml not in {json}") != std::string::npos);
 }
