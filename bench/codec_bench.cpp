@@ -1,0 +1,89 @@
+// bench/codec_bench.cpp: how fast a Job manifest becomes a validated Job (decode + default +
+// prepare + validate), against the bare parsers it is built on, measured in the same run.
+//
+// Prints manifests per second for each and the ratios. Goal (issue 4): >= 50,000 pi Jobs/s on
+// one core for JSON input. Run a release build: build/release/bench/codec_bench [seconds]
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/job_create.hpp"
+#include "api/yaml_codec.hpp"
+
+namespace {
+
+const char* kPiYaml = R"yaml(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  template:
+    spec:
+      containers:
+      - name: pi
+        image: perl:5.34.0
+        command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
+      restartPolicy: Never
+  backoffLimit: 4
+)yaml";
+
+// Runs `body` repeatedly for about `seconds`; returns calls per second.
+double rate(double seconds, const std::function<bool()>& body) {
+  using clock = std::chrono::steady_clock;
+  for (int i = 0; i < 1000; ++i) body();  // warm-up
+  long long calls = 0;
+  const auto start = clock::now();
+  const auto until = start + std::chrono::duration<double>(seconds);
+  auto now = start;
+  while (now < until) {
+    for (int i = 0; i < 256; ++i) {
+      if (!body()) {
+        std::fprintf(stderr, "codec_bench: a benchmark body failed\n");
+        std::exit(1);
+      }
+    }
+    calls += 256;
+    now = clock::now();
+  }
+  return static_cast<double>(calls) / std::chrono::duration<double>(now - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
+  const std::string yaml = kPiYaml;
+  const api::YamlParseResult parsed = api::parse_yaml_documents(yaml);
+  if (parsed.error || parsed.documents.size() != 1) return 1;
+  const std::string json_text = parsed.documents[0].value.dump();
+  std::mt19937_64 rng(1);
+  const base::TimePoint now{};
+
+  const double json_parse =
+      rate(seconds, [&] { return !nlohmann::json::parse(json_text).empty(); });
+  const double json_create = rate(seconds, [&] {
+    return api::create_job(nlohmann::json::parse(json_text), now, rng).errors.empty();
+  });
+  const double yaml_load = rate(seconds, [&] { return YAML::Load(yaml).IsMap(); });
+  const double yaml_create = rate(seconds, [&] {
+    auto docs = api::parse_yaml_documents(yaml);
+    return !docs.error && api::create_job(docs.documents[0].value, now, rng).errors.empty();
+  });
+
+  std::printf("pi Job, %.1f s per measurement, one thread\n", seconds);
+  std::printf("  baseline nlohmann::json::parse            %10.0f /s\n", json_parse);
+  std::printf(
+      "  JSON -> validated Job (batchlet)          %10.0f /s  (%.2fx the bare parse time)\n",
+      json_create, json_parse / json_create);
+  std::printf("  baseline YAML::Load (yaml-cpp)            %10.0f /s\n", yaml_load);
+  std::printf(
+      "  YAML -> validated Job (batchlet)          %10.0f /s  (%.2fx the bare parse time)\n",
+      yaml_create, yaml_load / yaml_create);
+  std::printf("  goal: >= 50000 /s for JSON input: %s\n", json_create >= 50000 ? "met" : "NOT met");
+  return 0;
+}
