@@ -1,7 +1,5 @@
 #include "api/field_error.hpp"
 
-#include <cstdio>
-
 namespace api {
 namespace {
 
@@ -40,39 +38,6 @@ std::string FieldError::to_string() const {
     text += detail;
   }
   return text;
-}
-
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
 }
 
 std::string render(std::int64_t v) { return std::to_string(v); }

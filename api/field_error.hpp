@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "api/go_quote.hpp"
+
 namespace api {
 
 enum class ErrorType { required, invalid, not_supported, forbidden, too_long, too_many, duplicate };
@@ -26,8 +28,7 @@ struct FieldError {
 
 using FieldErrors = std::vector<FieldError>;
 
-// How the API server prints values inside messages.
-std::string quote(std::string_view s);  // Go %q for the strings batchlet meets
+// How the API server prints values inside messages (strings: quote() of api/go_quote.hpp).
 std::string render(std::int64_t v);
 
 FieldError required(std::string field, std::string detail = {});

@@ -34,6 +34,7 @@ struct ObjectMeta {
   Labels labels;
   Labels annotations;
   std::optional<base::TimePoint> creation_timestamp;
+  std::optional<base::TimePoint> deletion_timestamp;
 };
 
 struct EnvVar {
@@ -87,6 +88,7 @@ inline constexpr std::string_view kConditionComplete = "Complete";
 inline constexpr std::string_view kConditionFailed = "Failed";
 inline constexpr std::string_view kConditionFailureTarget = "FailureTarget";
 inline constexpr std::string_view kConditionSuccessCriteriaMet = "SuccessCriteriaMet";
+inline constexpr std::string_view kConditionSuspended = "Suspended";
 inline constexpr std::string_view kReasonCompletionsReached = "CompletionsReached";
 inline constexpr std::string_view kMessageCompletionsReached =
     "Reached expected number of succeeded pods";

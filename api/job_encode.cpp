@@ -37,6 +37,7 @@ ordered_json encode_metadata(const ObjectMeta& meta) {
   put_string(out, "resourceVersion", meta.resource_version);
   if (meta.generation != 0) out["generation"] = meta.generation;
   out["creationTimestamp"] = time_or_null(meta.creation_timestamp);
+  if (meta.deletion_timestamp) out["deletionTimestamp"] = format_time(*meta.deletion_timestamp);
   put_labels(out, "labels", meta.labels);
   put_labels(out, "annotations", meta.annotations);
   return out;

@@ -1,0 +1,56 @@
+// api/job_table.hpp: the server-side Table printing of Jobs, what `kubectl get jobs` shows (spec
+// §8).
+//
+// Contract: mirrors upstream pkg/printers/internalversion (jobColumnDefinitions, printJob) as of
+// Kubernetes 1.34+. The API server always prints the wide columns (priority 1) and kubectl hides
+// them unless asked for -o wide, so every row has all eight cells. Every cell is a string, as
+// upstream's are. STATUS is the first of Complete, Failed, Terminating, Suspended, FailureTarget,
+// SuccessCriteriaMet that applies, else Running; since 1.34 (kubernetes#132832) a job whose only
+// terminal-ish condition is SuccessCriteriaMet shows "SuccessCriteriaMet", 1.30-1.33 showed
+// "Running". A condition counts when the FIRST condition of its type has status True, as
+// upstream's hasJobCondition looks no further. Nothing here throws.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/job.hpp"
+#include "base/clock.hpp"
+
+namespace api {
+
+// One metav1.TableColumnDefinition.
+struct TableColumn {
+  std::string name;
+  std::string type;
+  std::string format;
+  std::string description;
+  int priority = 0;  // 0: always shown; 1: only with -o wide
+};
+
+// NAME, STATUS, COMPLETIONS, DURATION, AGE, CONTAINERS, IMAGES, SELECTOR, with upstream's types,
+// formats, descriptions and priorities.
+const std::vector<TableColumn>& job_columns();
+
+// The STATUS cell (spec §8; Terminating means metadata.deletionTimestamp is set).
+std::string job_status(const Job& job);
+
+// metav1.FormatLabelSelector for the matchLabels-only selectors batchlet has: "k=v,k2=v2" in key
+// order, "<none>" for no selector or an empty one. (Upstream prints "<error>" for keys or values
+// that are not valid label syntax; validation rejects those at create time, so they cannot
+// reach here.)
+std::string format_label_selector(const std::optional<LabelSelector>& selector);
+
+// The row's cells, in job_columns() order.
+std::vector<std::string> job_row(const Job& job, base::TimePoint now);
+
+// A meta.k8s.io/v1 Table of `jobs` (null pointers skipped), as the API server answers
+// `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` with the default includeObject=Metadata:
+// each row's "object" is a PartialObjectMetadata carrying name, namespace and, when set,
+// generateName, uid, labels and annotations. The caller adds what lives elsewhere: the list's
+// metadata.resourceVersion and each row's metadata.creationTimestamp (api/rfc3339.hpp).
+nlohmann::json job_table(const std::vector<const Job*>& jobs, base::TimePoint now);
+
+}  // namespace api
