@@ -16,6 +16,19 @@ api::FieldErrors check_runnable(const api::Job& job) {
   if (spec.completion_mode.value_or("NonIndexed") != "NonIndexed") {
     out.push_back(api::not_supported("spec.completionMode", *spec.completion_mode, {"NonIndexed"}));
   }
+  // Advanced Job features arrive with the job controller (issue 9); until then they are refused
+  // rather than run with different semantics.
+  const std::string later = "batchlet run does not implement this field yet";
+  if (spec.pod_failure_policy) out.push_back(api::forbidden("spec.podFailurePolicy", later));
+  if (spec.success_policy) out.push_back(api::forbidden("spec.successPolicy", later));
+  if (spec.backoff_limit_per_index) {
+    out.push_back(api::forbidden("spec.backoffLimitPerIndex", later));
+  }
+  if (spec.max_failed_indexes) out.push_back(api::forbidden("spec.maxFailedIndexes", later));
+  if (spec.managed_by && *spec.managed_by != "kubernetes.io/job-controller") {
+    out.push_back(api::forbidden("spec.managedBy",
+                                 "a job managed by another controller is never run by batchlet"));
+  }
   if (spec.suspend.value_or(false)) {
     out.push_back(
         api::forbidden("spec.suspend", "a job started by batchlet run cannot be resumed later"));

@@ -69,18 +69,53 @@ struct LabelSelector {
   Labels match_labels;
 };
 
+struct PodFailurePolicyOnExitCodes {
+  std::optional<std::string> container_name;
+  std::string operator_;  // In | NotIn ("operator" in JSON)
+  std::vector<std::int32_t> values;
+};
+
+struct PodFailurePolicyOnPodConditionsPattern {
+  std::string type;
+  std::string status;  // True | False | Unknown; defaulted to True
+};
+
+struct PodFailurePolicyRule {
+  std::string action;  // FailJob | FailIndex | Ignore | Count
+  std::optional<PodFailurePolicyOnExitCodes> on_exit_codes;
+  std::vector<PodFailurePolicyOnPodConditionsPattern> on_pod_conditions;
+};
+
+struct PodFailurePolicy {
+  std::vector<PodFailurePolicyRule> rules;
+};
+
+struct SuccessPolicyRule {
+  std::optional<std::string> succeeded_indexes;
+  std::optional<std::int32_t> succeeded_count;
+};
+
+struct SuccessPolicy {
+  std::vector<SuccessPolicyRule> rules;
+};
+
 struct JobSpec {
   std::optional<std::int32_t> parallelism;
   std::optional<std::int32_t> completions;
   std::optional<std::int64_t> active_deadline_seconds;
+  std::optional<PodFailurePolicy> pod_failure_policy;
+  std::optional<SuccessPolicy> success_policy;
   std::optional<std::int32_t> backoff_limit;
+  std::optional<std::int32_t> backoff_limit_per_index;
+  std::optional<std::int32_t> max_failed_indexes;
   std::optional<std::int32_t> ttl_seconds_after_finished;
   std::optional<LabelSelector> selector;
   std::optional<bool> manual_selector;
   std::optional<std::string> completion_mode;  // NonIndexed | Indexed
   std::optional<bool> suspend;
   std::optional<std::string> pod_replacement_policy;  // TerminatingOrFailed | Failed
-  PodTemplateSpec template_;                          // "template" in JSON
+  std::optional<std::string> managed_by;
+  PodTemplateSpec template_;  // "template" in JSON
 };
 
 // Condition types and reasons (spec §1, §4.5).
@@ -124,6 +159,8 @@ struct JobStatus {
   std::int32_t succeeded = 0;
   std::int32_t failed = 0;
   std::optional<std::int32_t> terminating;
+  std::string completed_indexes;              // interval syntax (api/index_intervals.hpp)
+  std::optional<std::string> failed_indexes;  // present only with backoffLimitPerIndex
   std::optional<UncountedTerminatedPods> uncounted_terminated_pods;
   std::optional<std::int32_t> ready;
 

@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, 5> kJobFields{"apiVersion", "kind", "meta
 constexpr std::array<std::string_view, 5> kObjectMetaFields{"name", "generateName", "namespace",
                                                             "labels", "annotations"};
 constexpr std::array<std::string_view, 2> kTemplateMetaFields{"labels", "annotations"};
-constexpr std::array<std::string_view, 10> kJobSpecFields{"parallelism",
+constexpr std::array<std::string_view, 15> kJobSpecFields{"parallelism",
                                                           "completions",
                                                           "activeDeadlineSeconds",
                                                           "backoffLimit",
@@ -27,7 +27,18 @@ constexpr std::array<std::string_view, 10> kJobSpecFields{"parallelism",
                                                           "completionMode",
                                                           "suspend",
                                                           "podReplacementPolicy",
-                                                          "template"};
+                                                          "template",
+                                                          "podFailurePolicy",
+                                                          "successPolicy",
+                                                          "backoffLimitPerIndex",
+                                                          "maxFailedIndexes",
+                                                          "managedBy"};
+constexpr std::array<std::string_view, 1> kRulesFields{"rules"};
+constexpr std::array<std::string_view, 3> kPodFailureRuleFields{"action", "onExitCodes",
+                                                                "onPodConditions"};
+constexpr std::array<std::string_view, 3> kOnExitCodesFields{"containerName", "operator", "values"};
+constexpr std::array<std::string_view, 2> kOnPodConditionsFields{"type", "status"};
+constexpr std::array<std::string_view, 2> kSuccessRuleFields{"succeededIndexes", "succeededCount"};
 constexpr std::array<std::string_view, 2> kPodTemplateFields{"metadata", "spec"};
 constexpr std::array<std::string_view, 3> kPodSpecFields{"containers", "restartPolicy",
                                                          "terminationGracePeriodSeconds"};
@@ -71,6 +82,16 @@ class Decoder {
 
   void type_error(const std::string& path, const json& v, std::string_view expected) {
     errors.push_back(invalid(path, render_json(v), std::string(expected)));
+  }
+
+  // Calls `item(element, path[i])` for each element of the list `v`.
+  template <typename Fn>
+  void each_item(const json& v, const std::string& path, Fn item) {
+    if (!v.is_array()) {
+      type_error(path, v, "must be a list");
+      return;
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) item(v[i], LineIndex::item(path, i));
   }
 
   std::string string(const json& v, const std::string& path) {
@@ -159,20 +180,81 @@ class Decoder {
 
   std::vector<EnvVar> env(const json& v, const std::string& path) {
     std::vector<EnvVar> out;
-    if (!v.is_array()) {
-      type_error(path, v, "must be a list");
-      return out;
-    }
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      EnvVar var;
-      each_field(v[i], LineIndex::item(path, i), kEnvVarFields,
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      EnvVar& var = out.emplace_back();
+      each_field(item, item_path, kEnvVarFields,
                  [&](const std::string& key, const json& value, const std::string& p) {
                    if (key == "name") var.name = string(value, p);
                    if (key == "value") var.value = string(value, p);
                  });
-      out.push_back(std::move(var));
-    }
+    });
     return out;
+  }
+
+  std::vector<std::int32_t> int32s(const json& v, const std::string& path) {
+    std::vector<std::int32_t> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      if (auto n = integer<std::int32_t>(item, item_path)) out.push_back(*n);
+    });
+    return out;
+  }
+
+  PodFailurePolicy pod_failure_policy(const json& v, const std::string& path) {
+    PodFailurePolicy policy;
+    each_field(v, path, kRulesFields,
+               [&](const std::string&, const json& rules, const std::string& rules_path) {
+                 each_item(rules, rules_path, [&](const json& item, const std::string& item_path) {
+                   PodFailurePolicyRule& rule = policy.rules.emplace_back();
+                   each_field(
+                       item, item_path, kPodFailureRuleFields,
+                       [&](const std::string& key, const json& value, const std::string& p) {
+                         if (key == "action") rule.action = string(value, p);
+                         if (key == "onExitCodes") rule.on_exit_codes = on_exit_codes(value, p);
+                         if (key == "onPodConditions") {
+                           each_item(value, p, [&](const json& pattern, const std::string& pp) {
+                             auto& out = rule.on_pod_conditions.emplace_back();
+                             each_field(
+                                 pattern, pp, kOnPodConditionsFields,
+                                 [&](const std::string& k, const json& pv, const std::string& ppp) {
+                                   if (k == "type") out.type = string(pv, ppp);
+                                   if (k == "status") out.status = string(pv, ppp);
+                                 });
+                           });
+                         }
+                       });
+                 });
+               });
+    return policy;
+  }
+
+  PodFailurePolicyOnExitCodes on_exit_codes(const json& v, const std::string& path) {
+    PodFailurePolicyOnExitCodes out;
+    each_field(v, path, kOnExitCodesFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "containerName") out.container_name = string(value, p);
+                 if (key == "operator") out.operator_ = string(value, p);
+                 if (key == "values") out.values = int32s(value, p);
+               });
+    return out;
+  }
+
+  SuccessPolicy success_policy(const json& v, const std::string& path) {
+    SuccessPolicy policy;
+    each_field(v, path, kRulesFields,
+               [&](const std::string&, const json& rules, const std::string& rules_path) {
+                 each_item(rules, rules_path, [&](const json& item, const std::string& item_path) {
+                   SuccessPolicyRule& rule = policy.rules.emplace_back();
+                   each_field(item, item_path, kSuccessRuleFields,
+                              [&](const std::string& key, const json& value, const std::string& p) {
+                                if (key == "succeededIndexes")
+                                  rule.succeeded_indexes = string(value, p);
+                                if (key == "succeededCount") {
+                                  rule.succeeded_count = integer<std::int32_t>(value, p);
+                                }
+                              });
+                 });
+               });
+    return policy;
   }
 
   PodSpec pod_spec(const json& v, const std::string& path) {
@@ -184,13 +266,9 @@ class Decoder {
                    spec.termination_grace_period_seconds = integer<std::int64_t>(value, p);
                  }
                  if (key == "containers") {
-                   if (!value.is_array()) {
-                     type_error(p, value, "must be a list");
-                     return;
-                   }
-                   for (std::size_t i = 0; i < value.size(); ++i) {
-                     spec.containers.push_back(container(value[i], LineIndex::item(p, i)));
-                   }
+                   each_item(value, p, [&](const json& item, const std::string& item_path) {
+                     spec.containers.push_back(container(item, item_path));
+                   });
                  }
                });
     return spec;
@@ -213,6 +291,17 @@ class Decoder {
                  if (key == "completionMode") spec.completion_mode = string(value, p);
                  if (key == "suspend") spec.suspend = boolean(value, p);
                  if (key == "podReplacementPolicy") spec.pod_replacement_policy = string(value, p);
+                 if (key == "podFailurePolicy") {
+                   spec.pod_failure_policy = pod_failure_policy(value, p);
+                 }
+                 if (key == "successPolicy") spec.success_policy = success_policy(value, p);
+                 if (key == "backoffLimitPerIndex") {
+                   spec.backoff_limit_per_index = integer<std::int32_t>(value, p);
+                 }
+                 if (key == "maxFailedIndexes") {
+                   spec.max_failed_indexes = integer<std::int32_t>(value, p);
+                 }
+                 if (key == "managedBy") spec.managed_by = string(value, p);
                  if (key == "template") {
                    each_field(value, p, kPodTemplateFields,
                               [&](const std::string& k, const json& tv, const std::string& tp) {

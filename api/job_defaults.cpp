@@ -24,13 +24,25 @@ void apply_job_defaults(Job& job) {
   } else if (!spec.parallelism) {
     spec.parallelism = 1;
   }
-  if (!spec.backoff_limit) spec.backoff_limit = base::limits::kDefaultBackoffLimit;
+  if (!spec.backoff_limit) {
+    spec.backoff_limit =
+        spec.backoff_limit_per_index ? base::limits::kMaxInt32 : base::limits::kDefaultBackoffLimit;
+  }
   if (job.metadata.labels.empty() && !spec.template_.metadata.labels.empty()) {
     job.metadata.labels = spec.template_.metadata.labels;
   }
   if (!spec.completion_mode) spec.completion_mode = "NonIndexed";
   if (!spec.suspend) spec.suspend = false;
-  if (!spec.pod_replacement_policy) spec.pod_replacement_policy = "TerminatingOrFailed";
+  if (!spec.pod_replacement_policy) {
+    spec.pod_replacement_policy = spec.pod_failure_policy ? "Failed" : "TerminatingOrFailed";
+  }
+  if (spec.pod_failure_policy) {
+    for (auto& rule : spec.pod_failure_policy->rules) {
+      for (auto& pattern : rule.on_pod_conditions) {
+        if (pattern.status.empty()) pattern.status = "True";
+      }
+    }
+  }
   if (!spec.manual_selector) spec.manual_selector = false;
   if (job.metadata.namespace_.empty()) job.metadata.namespace_ = "default";
 

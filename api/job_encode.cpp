@@ -76,12 +76,50 @@ ordered_json encode_pod_spec(const PodSpec& spec) {
   return out;
 }
 
+ordered_json encode(const PodFailurePolicy& policy) {
+  ordered_json rules = ordered_json::array();
+  for (const auto& rule : policy.rules) {
+    ordered_json item = {{"action", rule.action}};
+    if (rule.on_exit_codes) {
+      ordered_json codes = ordered_json::object();
+      put_optional(codes, "containerName", rule.on_exit_codes->container_name);
+      codes["operator"] = rule.on_exit_codes->operator_;
+      codes["values"] = rule.on_exit_codes->values;
+      item["onExitCodes"] = std::move(codes);
+    }
+    // onPodConditions has no omitempty in k8s.io/api, so it is always written. batchlet writes
+    // an empty list as []; Go would write a nil slice as null (not verified against a server).
+    ordered_json patterns = ordered_json::array();
+    for (const auto& p : rule.on_pod_conditions) {
+      patterns.push_back({{"type", p.type}, {"status", p.status}});
+    }
+    item["onPodConditions"] = std::move(patterns);
+    rules.push_back(std::move(item));
+  }
+  return {{"rules", std::move(rules)}};
+}
+
+ordered_json encode(const SuccessPolicy& policy) {
+  ordered_json rules = ordered_json::array();
+  for (const auto& rule : policy.rules) {
+    ordered_json item = ordered_json::object();
+    put_optional(item, "succeededIndexes", rule.succeeded_indexes);
+    put_optional(item, "succeededCount", rule.succeeded_count);
+    rules.push_back(std::move(item));
+  }
+  return {{"rules", std::move(rules)}};
+}
+
 ordered_json encode_spec(const JobSpec& spec) {
   ordered_json out = ordered_json::object();
   put_optional(out, "parallelism", spec.parallelism);
   put_optional(out, "completions", spec.completions);
   put_optional(out, "activeDeadlineSeconds", spec.active_deadline_seconds);
+  if (spec.pod_failure_policy) out["podFailurePolicy"] = encode(*spec.pod_failure_policy);
+  if (spec.success_policy) out["successPolicy"] = encode(*spec.success_policy);
   put_optional(out, "backoffLimit", spec.backoff_limit);
+  put_optional(out, "backoffLimitPerIndex", spec.backoff_limit_per_index);
+  put_optional(out, "maxFailedIndexes", spec.max_failed_indexes);
   if (spec.selector) {
     ordered_json selector = ordered_json::object();
     put_labels(selector, "matchLabels", spec.selector->match_labels);
@@ -94,6 +132,7 @@ ordered_json encode_spec(const JobSpec& spec) {
   put_optional(out, "completionMode", spec.completion_mode);
   put_optional(out, "suspend", spec.suspend);
   put_optional(out, "podReplacementPolicy", spec.pod_replacement_policy);
+  put_optional(out, "managedBy", spec.managed_by);
   return out;
 }
 
@@ -118,6 +157,8 @@ ordered_json encode_status(const JobStatus& st) {
   if (st.succeeded != 0) out["succeeded"] = st.succeeded;
   if (st.failed != 0) out["failed"] = st.failed;
   put_optional(out, "terminating", st.terminating);
+  put_string(out, "completedIndexes", st.completed_indexes);
+  put_optional(out, "failedIndexes", st.failed_indexes);
   if (st.uncounted_terminated_pods) {
     ordered_json uncounted = ordered_json::object();
     const auto& u = *st.uncounted_terminated_pods;

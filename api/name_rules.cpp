@@ -91,12 +91,13 @@ std::vector<std::string> qualified_name_errors(std::string_view value) {
       for (const auto& e : dns1123_subdomain_errors(prefix)) errs.push_back("prefix part " + e);
     }
   }
+  // As upstream: an empty name part also fails the pattern, so it gets both messages.
   if (name.empty()) {
     errs.emplace_back("name part must be non-empty");
-  } else {
-    if (name.size() > 63) errs.push_back("name part " + max_length(63));
-    if (!matches_name_part(name)) errs.emplace_back(kQualifiedNamePartMessage);
+  } else if (name.size() > 63) {
+    errs.push_back("name part " + max_length(63));
   }
+  if (!matches_name_part(name)) errs.emplace_back(kQualifiedNamePartMessage);
   return errs;
 }
 

@@ -75,3 +75,24 @@ TEST_CASE("a container becomes a host process with expanded references", "[unit]
                               "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"});
   CHECK(plain_spec.cwd == "/tmp");
 }
+
+TEST_CASE("check_runnable refuses the advanced Job fields until the controller has them",
+          "[unit]") {
+  auto j = runnable_job();
+  j.spec.pod_failure_policy = api::PodFailurePolicy{};
+  j.spec.success_policy = api::SuccessPolicy{};
+  j.spec.backoff_limit_per_index = 1;
+  j.spec.max_failed_indexes = 1;
+  j.spec.managed_by = "example.com/other";
+  CHECK(messages(agent::check_runnable(j)) ==
+        std::vector<std::string>{
+            "spec.podFailurePolicy: Forbidden: batchlet run does not implement this field yet",
+            "spec.successPolicy: Forbidden: batchlet run does not implement this field yet",
+            "spec.backoffLimitPerIndex: Forbidden: batchlet run does not implement this field yet",
+            "spec.maxFailedIndexes: Forbidden: batchlet run does not implement this field yet",
+            "spec.managedBy: Forbidden: a job managed by another controller is never run by "
+            "batchlet"});
+  auto ours = runnable_job();
+  ours.spec.managed_by = "kubernetes.io/job-controller";
+  CHECK(agent::check_runnable(ours).empty());
+}

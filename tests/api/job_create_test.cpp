@@ -194,3 +194,129 @@ TEST_CASE("integers must fit their Kubernetes type", "[unit]") {
   CHECK(messages(create(j).errors) ==
         std::vector<std::string>{"spec.backoffLimit: Invalid value: 1.5: must be an integer"});
 }
+
+TEST_CASE("advanced fields: defaults follow backoffLimitPerIndex and podFailurePolicy", "[unit]") {
+  json j = pi_job();
+  j["spec"].erase("backoffLimit");
+  j["spec"]["completionMode"] = "Indexed";
+  j["spec"]["completions"] = 4;
+  j["spec"]["backoffLimitPerIndex"] = 1;
+  j["spec"]["podFailurePolicy"] = json::parse(R"json({"rules": [
+      {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]},
+      {"action": "FailIndex", "onExitCodes": {"operator": "In", "values": [1, 2]}}]})json");
+  auto created = create(j);
+  REQUIRE(messages(created.errors).empty());
+  const auto& spec = created.job.spec;
+  CHECK(spec.backoff_limit == 2147483647);
+  CHECK(spec.pod_replacement_policy == "Failed");
+  CHECK(spec.pod_failure_policy->rules[0].on_pod_conditions[0].status == "True");
+  CHECK(spec.pod_failure_policy->rules[1].on_exit_codes->values == std::vector<int32_t>{1, 2});
+}
+
+TEST_CASE("advanced fields: validation messages of spec §3.2", "[unit]") {
+  auto errors_of = [](const char* spec_patch) {
+    json j = pi_job();
+    j["spec"].update(json::parse(spec_patch));
+    return messages(create(j).errors);
+  };
+  CHECK(errors_of(R"({"maxFailedIndexes": 1})") ==
+        std::vector<std::string>{
+            "spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified",
+            "spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode"});
+  CHECK(errors_of(R"({"backoffLimitPerIndex": 1})") ==
+        std::vector<std::string>{
+            "spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode"});
+  // With parallelism set, completions is not defaulted (§2.1), so Indexed lacks it.
+  CHECK(errors_of(R"({"completionMode": "Indexed", "parallelism": 2})") ==
+        std::vector<std::string>{
+            "spec.completions: Required value: when completion mode is Indexed"});
+  CHECK(errors_of(R"({"completionMode": "Indexed", "completions": 10, "parallelism": 100001})") ==
+        std::vector<std::string>{"spec.parallelism: Invalid value: 100001: must be less than or "
+                                 "equal to 100000 when completion mode is Indexed"});
+  CHECK(errors_of(R"({"completionMode": "Indexed", "completions": 10,
+                      "backoffLimitPerIndex": 1, "maxFailedIndexes": 11})") ==
+        std::vector<std::string>{
+            "spec.maxFailedIndexes: Invalid value: 11: must be less than or equal to completions"});
+  CHECK(errors_of(R"({"managedBy": "nodomain"})") ==
+        std::vector<std::string>{"spec.managedBy: Invalid value: \"nodomain\": must be a "
+                                 "domain-prefixed path (such as \"acme.io/foo\")"});
+  CHECK(errors_of(R"({"podFailurePolicy": {"rules": [{"onExitCodes":
+                      {"operator": "In", "values": [19, 0, 11, 11]}}]}})") ==
+        std::vector<std::string>{
+            "spec.podFailurePolicy.rules[0].action: Required value: valid values: [\"Count\" "
+            "\"FailIndex\" \"FailJob\" \"Ignore\"]",
+            "spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Invalid value: 0: must not be "
+            "0 for the In operator",
+            "spec.podFailurePolicy.rules[0].onExitCodes.values[3]: Duplicate value: 11",
+            "spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{19, 0, 11, "
+            "11}: must be ordered"});
+  CHECK(errors_of(R"({"podFailurePolicy": {"rules": [{"action": "FailIndex"}]}})") ==
+        std::vector<std::string>{
+            "spec.podFailurePolicy.rules[0].action: Invalid value: \"FailIndex\": requires the "
+            "backoffLimitPerIndex to be set",
+            "spec.podFailurePolicy.rules[0]: Invalid value: specifying one of OnExitCodes and "
+            "OnPodConditions is required"});
+  CHECK(errors_of(R"({"podFailurePolicy": {"rules": [{"action": "FailJob", "onExitCodes":
+                      {"containerName": "xyz", "operator": "Maybe", "values": []}}]}})") ==
+        std::vector<std::string>{
+            "spec.podFailurePolicy.rules[0].onExitCodes.operator: Unsupported value: \"Maybe\": "
+            "supported values: \"In\", \"NotIn\"",
+            "spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: \"xyz\": "
+            "must be one of the container or initContainer names in the pod template",
+            "spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{}: at "
+            "least one value is required"});
+  CHECK(errors_of(R"({"podReplacementPolicy": "TerminatingOrFailed", "podFailurePolicy":
+                      {"rules": [{"action": "Count", "onPodConditions":
+                      [{"type": "DisruptionTarget", "status": "Maybe"}]}]}})") ==
+        std::vector<std::string>{
+            "spec.podFailurePolicy.rules[0].onPodConditions[0].status: Unsupported value: "
+            "\"Maybe\": supported values: \"False\", \"True\", \"Unknown\"",
+            "spec.podReplacementPolicy: Unsupported value: \"TerminatingOrFailed\": supported "
+            "values: \"Failed\""});
+  json on_failure = pi_job();
+  on_failure["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure";
+  on_failure["spec"]["podFailurePolicy"] = json::parse(
+      R"({"rules": [{"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]}]})");
+  CHECK(messages(create(on_failure).errors) ==
+        std::vector<std::string>{"spec.template.spec.restartPolicy: Invalid value: \"OnFailure\": "
+                                 "only \"Never\" is supported when podFailurePolicy is specified"});
+}
+
+TEST_CASE("successPolicy validation (spec §3.2)", "[unit]") {
+  auto errors_of = [](const char* spec_patch) {
+    json j = pi_job();
+    j["spec"]["completionMode"] = "Indexed";
+    j["spec"]["completions"] = 5;
+    j["spec"].update(json::parse(spec_patch));
+    return messages(create(j).errors);
+  };
+  CHECK(errors_of(R"({"successPolicy": {"rules": [{"succeededIndexes": "0-2"}]}})").empty());
+  CHECK(errors_of(R"({"successPolicy": {"rules": []}})") ==
+        std::vector<std::string>{"spec.successPolicy.rules: Required value: at least one rules "
+                                 "must be specified when the successPolicy is specified"});
+  CHECK(errors_of(R"({"successPolicy": {"rules": [{}]}})") ==
+        std::vector<std::string>{"spec.successPolicy.rules[0]: Required value: at least one of "
+                                 "succeededCount or succeededIndexes must be specified"});
+  CHECK(errors_of(R"({"successPolicy": {"rules": [{"succeededIndexes": "3,2"}]}})") ==
+        std::vector<std::string>{"spec.successPolicy.rules[0].succeededIndexes: Invalid value: "
+                                 "\"3,2\": error parsing succeededIndexes: non-increasing order, "
+                                 "previous: 3, current: 2"});
+  CHECK(errors_of(R"({"successPolicy": {"rules": [{"succeededIndexes": "7"}]}})") ==
+        std::vector<std::string>{"spec.successPolicy.rules[0].succeededIndexes: Invalid value: "
+                                 "\"7\": error parsing succeededIndexes: too large index: \"7\""});
+  CHECK(errors_of(R"({"successPolicy": {"rules": [{"succeededCount": 6}]}})") ==
+        std::vector<std::string>{"spec.successPolicy.rules[0].succeededCount: Invalid value: 6: "
+                                 "must be less than or equal to 5 (the number of specified "
+                                 "completions)"});
+  CHECK(errors_of(R"({"successPolicy": {"rules": [{"succeededIndexes": "0-2",
+                      "succeededCount": 4}]}})") ==
+        std::vector<std::string>{"spec.successPolicy.rules[0].succeededCount: Invalid value: 4: "
+                                 "must be less than or equal to 3 (the number of indexes in the "
+                                 "specified succeededIndexes field)"});
+  json non_indexed = pi_job();
+  non_indexed["spec"]["successPolicy"] = {{"rules", {{{"succeededCount", 1}}}}};
+  const auto errors = messages(create(non_indexed).errors);
+  REQUIRE_FALSE(errors.empty());
+  CHECK(errors[0].rfind("spec.successPolicy: Invalid value: batch.SuccessPolicy{", 0) == 0);
+  CHECK(errors[0].find("}: requires indexed completion mode") != std::string::npos);
+}
