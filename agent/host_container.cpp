@@ -33,6 +33,11 @@ api::FieldErrors check_runnable(const api::Job& job) {
     out.push_back(
         api::forbidden("spec.suspend", "a job started by batchlet run cannot be resumed later"));
   }
+  const std::string& scheduler = spec.template_.spec.scheduler_name;
+  if (!scheduler.empty() && scheduler != "default-scheduler") {
+    out.push_back(
+        api::not_supported("spec.template.spec.schedulerName", scheduler, {"default-scheduler"}));
+  }
   const auto& containers = spec.template_.spec.containers;
   for (std::size_t i = 1; i < containers.size(); ++i) {
     out.push_back(api::forbidden("spec.template.spec.containers[" + std::to_string(i) + "]",

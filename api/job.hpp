@@ -54,10 +54,17 @@ struct Container {
   std::string termination_message_policy;
 };
 
+// No field of the pod-level securityContext is supported yet (each is refused by name); the
+// struct exists because the API server defaults it to {} and shows it.
+struct PodSecurityContext {};
+
 struct PodSpec {
   std::vector<Container> containers;
   std::string restart_policy;  // Always | OnFailure | Never
   std::optional<std::int64_t> termination_grace_period_seconds;
+  std::string dns_policy;  // ClusterFirst | ClusterFirstWithHostNet | Default | None
+  std::optional<PodSecurityContext> security_context;
+  std::string scheduler_name;
 };
 
 struct PodTemplateSpec {

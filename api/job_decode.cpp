@@ -40,8 +40,10 @@ constexpr std::array<std::string_view, 3> kOnExitCodesFields{"containerName", "o
 constexpr std::array<std::string_view, 2> kOnPodConditionsFields{"type", "status"};
 constexpr std::array<std::string_view, 2> kSuccessRuleFields{"succeededIndexes", "succeededCount"};
 constexpr std::array<std::string_view, 2> kPodTemplateFields{"metadata", "spec"};
-constexpr std::array<std::string_view, 3> kPodSpecFields{"containers", "restartPolicy",
-                                                         "terminationGracePeriodSeconds"};
+constexpr std::array<std::string_view, 6> kPodSpecFields{
+    "containers", "restartPolicy",   "terminationGracePeriodSeconds",
+    "dnsPolicy",  "securityContext", "schedulerName"};
+constexpr std::array<std::string_view, 0> kPodSecurityContextFields{};
 constexpr std::array<std::string_view, 7> kContainerFields{
     "name", "image", "imagePullPolicy", "command", "args", "env", "workingDir"};
 constexpr std::array<std::string_view, 2> kEnvVarFields{"name", "value"};
@@ -262,6 +264,13 @@ class Decoder {
     each_field(v, path, kPodSpecFields,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "restartPolicy") spec.restart_policy = string(value, p);
+                 if (key == "dnsPolicy") spec.dns_policy = string(value, p);
+                 if (key == "schedulerName") spec.scheduler_name = string(value, p);
+                 if (key == "securityContext") {
+                   each_field(value, p, kPodSecurityContextFields,
+                              [](const std::string&, const json&, const std::string&) {});
+                   spec.security_context.emplace();
+                 }
                  if (key == "terminationGracePeriodSeconds") {
                    spec.termination_grace_period_seconds = integer<std::int64_t>(value, p);
                  }

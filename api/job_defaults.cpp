@@ -48,6 +48,9 @@ void apply_job_defaults(Job& job) {
 
   PodSpec& pod = spec.template_.spec;
   if (pod.restart_policy.empty()) pod.restart_policy = "Always";
+  if (pod.dns_policy.empty()) pod.dns_policy = "ClusterFirst";
+  if (pod.scheduler_name.empty()) pod.scheduler_name = "default-scheduler";
+  if (!pod.security_context) pod.security_context.emplace();
   if (!pod.termination_grace_period_seconds) {
     pod.termination_grace_period_seconds = base::limits::kDefaultTerminationGracePeriodSeconds;
   }

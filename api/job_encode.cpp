@@ -73,6 +73,9 @@ ordered_json encode_pod_spec(const PodSpec& spec) {
   out["containers"] = std::move(containers);
   put_string(out, "restartPolicy", spec.restart_policy);
   put_optional(out, "terminationGracePeriodSeconds", spec.termination_grace_period_seconds);
+  put_string(out, "dnsPolicy", spec.dns_policy);
+  if (spec.security_context) out["securityContext"] = ordered_json::object();
+  put_string(out, "schedulerName", spec.scheduler_name);
   return out;
 }
 

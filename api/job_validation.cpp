@@ -101,6 +101,20 @@ void validate_pod_template(const PodTemplateSpec& tmpl, FieldErrors& out) {
                        out);
   }
   non_negative(pod.termination_grace_period_seconds, field + ".terminationGracePeriodSeconds", out);
+  const std::string& dns = pod.dns_policy;
+  if (dns != "ClusterFirst" && dns != "ClusterFirstWithHostNet" && dns != "Default" &&
+      dns != "None") {
+    out.push_back(not_supported(field + ".dnsPolicy", dns,
+                                {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"}));
+  } else if (dns == "None") {  // dnsConfig is not decodable yet, so it is always missing here
+    out.push_back(
+        required(field + ".dnsConfig", "must provide `dnsConfig` when `dnsPolicy` is None"));
+  }
+  if (!pod.scheduler_name.empty()) {
+    for (auto& e : dns1123_subdomain_errors(pod.scheduler_name)) {
+      out.push_back(invalid(field + ".schedulerName", quote(pod.scheduler_name), e));
+    }
+  }
 }
 
 // Go's %#v of a map[string]string (keys sorted, as fmt prints maps).
