@@ -14,23 +14,9 @@
 
 #include "api/job_create.hpp"
 #include "api/yaml_codec.hpp"
+#include "base/file.hpp"
 
 namespace {
-
-const char* kPiYaml = R"yaml(apiVersion: batch/v1
-kind: Job
-metadata:
-  name: pi
-spec:
-  template:
-    spec:
-      containers:
-      - name: pi
-        image: perl:5.34.0
-        command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
-      restartPolicy: Never
-  backoffLimit: 4
-)yaml";
 
 // Runs `body` repeatedly for about `seconds`; returns calls per second.
 double rate(double seconds, const std::function<bool()>& body) {
@@ -57,7 +43,13 @@ double rate(double seconds, const std::function<bool()>& body) {
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
-  const std::string yaml = kPiYaml;
+  // The Kubernetes docs' pi Job, the same file the round-trip test pins to the server's output.
+  auto pi = base::read_file(BATCHLET_SOURCE_DIR "/tests/api/testdata/roundtrip/pi.yaml");
+  if (!pi) {
+    std::fprintf(stderr, "codec_bench: %s\n", pi.error().message().c_str());
+    return 1;
+  }
+  const std::string yaml = *pi;
   const api::YamlParseResult parsed = api::parse_yaml_documents(yaml);
   if (parsed.error || parsed.documents.size() != 1) return 1;
   const std::string json_text = parsed.documents[0].value.dump();
