@@ -1,34 +1,42 @@
 #include "api/field_error.hpp"
 
+#include <algorithm>
+
 namespace api {
 namespace {
 
-std::string_view type_text(ErrorType type) {
+// Each ErrorType's text in messages and its StatusCause reason (upstream field.ErrorType).
+struct ErrorTypeNames {
+  std::string_view text;
+  std::string_view cause;
+};
+
+ErrorTypeNames names(ErrorType type) {
   switch (type) {
     case ErrorType::required:
-      return "Required value";
+      return {"Required value", "FieldValueRequired"};
     case ErrorType::invalid:
-      return "Invalid value";
+      return {"Invalid value", "FieldValueInvalid"};
     case ErrorType::not_supported:
-      return "Unsupported value";
+      return {"Unsupported value", "FieldValueNotSupported"};
     case ErrorType::forbidden:
-      return "Forbidden";
+      return {"Forbidden", "FieldValueForbidden"};
     case ErrorType::too_long:
-      return "Too long";
+      return {"Too long", "FieldValueTooLong"};
     case ErrorType::too_many:
-      return "Too many";
+      return {"Too many", "FieldValueTooMany"};
     case ErrorType::duplicate:
-      return "Duplicate value";
+      return {"Duplicate value", "FieldValueDuplicate"};
   }
-  return "Internal error";
+  return {"Internal error", "InternalError"};
 }
 
 }  // namespace
 
-std::string FieldError::to_string() const {
-  std::string text = field;
-  text += ": ";
-  text += type_text(type);
+std::string_view cause_type(ErrorType type) { return names(type).cause; }
+
+std::string FieldError::body() const {
+  std::string text(names(type).text);
   if (value) {
     text += ": ";
     text += *value;
@@ -37,6 +45,14 @@ std::string FieldError::to_string() const {
     text += ": ";
     text += detail;
   }
+  return text;
+}
+
+std::string FieldError::to_string() const {
+  if (field.empty()) return body();  // an error about the whole object has no path
+  std::string text = field;
+  text += ": ";
+  text += body();
   return text;
 }
 
@@ -70,17 +86,26 @@ FieldError duplicate(std::string field, std::string value) {
 
 std::string invalid_message(std::string_view qualified_kind, std::string_view name,
                             const FieldErrors& errors) {
+  // As upstream's ToAggregate: errors whose text repeats an earlier one are dropped.
+  std::vector<std::string> texts;
+  for (const auto& e : errors) {
+    std::string t = e.to_string();
+    if (std::find(texts.begin(), texts.end(), t) == texts.end()) texts.push_back(std::move(t));
+  }
   std::string text(qualified_kind);
   text += ' ';
   text += quote(name);
-  text += " is invalid: ";
-  if (errors.size() == 1) return text + errors.front().to_string();
-  text += "[";
-  for (std::size_t i = 0; i < errors.size(); ++i) {
+  text += " is invalid";
+  if (texts.empty()) return text;
+  text += ": ";
+  if (texts.size() == 1) return text + texts.front();
+  text += '[';
+  for (std::size_t i = 0; i < texts.size(); ++i) {
     if (i > 0) text += ", ";
-    text += errors[i].to_string();
+    text += texts[i];
   }
-  return text + "]";
+  text += ']';
+  return text;
 }
 
 }  // namespace api

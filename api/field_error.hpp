@@ -23,10 +23,15 @@ struct FieldError {
   std::optional<std::string> value;  // rendered, e.g. "\"Always\"" or "-1"; nullopt = omitted
   std::string detail;                // may be empty
 
+  // "<type>[: <value>][: <detail>]": the text after the field path (a Status cause's message).
+  std::string body() const;
   std::string to_string() const;
 };
 
 using FieldErrors = std::vector<FieldError>;
+
+// The StatusCause reason of an error type: upstream's field.ErrorType ("FieldValueRequired"...).
+std::string_view cause_type(ErrorType type);
 
 // How the API server prints values inside messages (strings: quote() of api/go_quote.hpp).
 std::string render(std::int64_t v);

@@ -12,8 +12,10 @@ CreatedJob create_job(const nlohmann::json& object, base::TimePoint now, std::mt
   Job job = std::move(decoded.job);
   apply_job_defaults(job);
   prepare_job_for_create(job, now, rng);
-  apply_job_defaults(job);
   FieldErrors errors = validate_job_create(job);
+  // Defaulting runs again when the stored object is read back (spec §2.1.4): that is when a Job
+  // without labels shows the generated ones; validation sees the object before it.
+  apply_job_defaults(job);
   return {std::move(job), std::move(errors)};
 }
 

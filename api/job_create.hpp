@@ -1,5 +1,6 @@
 // api/job_create.hpp: what the API server does with a Job on create, in its order: decode,
-// default, prepare (uid, name, generated selector), default again (read-back), validate.
+// default, prepare (uid, name, generated selector), validate, then default again as the stored
+// object is read back.
 //
 // Contract: an empty `errors` means the Job is exactly what the API server would store.
 #pragma once

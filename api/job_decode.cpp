@@ -145,7 +145,11 @@ class Decoder {
       return out;
     }
     for (const auto& [key, value] : v.items()) {
-      out[key] = string(value, LineIndex::child(path, key));
+      std::string entry = path;  // map entries print as labels[key] in field paths
+      entry += '[';
+      entry += key;
+      entry += ']';
+      out[key] = string(value, entry);
     }
     return out;
   }

@@ -20,103 +20,6 @@ constexpr std::int32_t kMaxIndexedCompletions = 100000;
 constexpr std::int32_t kMaxMaxFailedIndexes = 100000;
 constexpr std::int32_t kMaxParallelismWithBackoffLimitPerIndex = 10000;
 
-void non_negative(const std::optional<std::int64_t>& v, const std::string& field,
-                  FieldErrors& out) {
-  if (v && *v < 0) {
-    out.push_back(invalid(field, render(*v), "must be greater than or equal to 0"));
-  }
-}
-
-void validate_metadata(const ObjectMeta& meta, FieldErrors& out) {
-  if (meta.name.empty()) {
-    out.push_back(required("metadata.name", "name or generateName is required"));
-  } else {
-    for (auto& e : dns1123_subdomain_errors(meta.name)) {
-      out.push_back(invalid("metadata.name", quote(meta.name), e));
-    }
-  }
-  for (auto& e : dns1123_label_errors(meta.namespace_)) {
-    out.push_back(invalid("metadata.namespace", quote(meta.namespace_), e));
-  }
-  validate_labels(meta.labels, "metadata.labels", out);
-}
-
-void validate_generated_selector(const Job& job, FieldErrors& out) {
-  if (job.spec.manual_selector.value_or(false)) return;
-  const Labels& labels = job.spec.template_.metadata.labels;
-  const std::string prefix = "spec.template.metadata.labels";
-  auto expect = [&](std::string_view key, const std::string& want) {
-    auto it = labels.find(std::string(key));
-    if (it == labels.end() || it->second != want) {
-      out.push_back(required(prefix + "[" + std::string(key) + "]", "must be '" + want + "'"));
-    }
-  };
-  expect(kLegacyControllerUidLabel, job.metadata.uid);
-  expect(kLegacyJobNameLabel, job.metadata.name);
-  expect(kControllerUidLabel, job.metadata.uid);
-  expect(kJobNameLabel, job.metadata.name);
-}
-
-void validate_container(const Container& c, const std::string& field, std::set<std::string>& names,
-                        FieldErrors& out) {
-  if (c.name.empty()) {
-    out.push_back(required(field + ".name"));
-  } else {
-    for (auto& e : dns1123_label_errors(c.name)) {
-      out.push_back(invalid(field + ".name", quote(c.name), e));
-    }
-    if (!names.insert(c.name).second) out.push_back(duplicate(field + ".name", quote(c.name)));
-  }
-  if (c.image.empty()) out.push_back(required(field + ".image"));
-  if (c.image_pull_policy != "Always" && c.image_pull_policy != "IfNotPresent" &&
-      c.image_pull_policy != "Never") {
-    out.push_back(not_supported(field + ".imagePullPolicy", c.image_pull_policy,
-                                {"Always", "IfNotPresent", "Never"}));
-  }
-  for (std::size_t i = 0; i < c.env.size(); ++i) {
-    const std::string env_field = field + ".env[" + std::to_string(i) + "].name";
-    const std::string& name = c.env[i].name;
-    if (name.empty()) {
-      out.push_back(required(env_field));
-      continue;
-    }
-    bool printable = name.find('=') == std::string::npos;
-    for (unsigned char ch : name) printable = printable && ch >= 0x20 && ch < 0x7f;
-    if (!printable) {
-      out.push_back(invalid(env_field, quote(name),
-                            "a valid environment variable name must consist only of printable "
-                            "ASCII characters other than '='"));
-    }
-  }
-}
-
-void validate_pod_template(const PodTemplateSpec& tmpl, FieldErrors& out) {
-  validate_labels(tmpl.metadata.labels, "spec.template.labels", out);
-  const PodSpec& pod = tmpl.spec;
-  const std::string field = "spec.template.spec";
-  if (pod.containers.empty()) out.push_back(required(field + ".containers"));
-  std::set<std::string> names;
-  for (std::size_t i = 0; i < pod.containers.size(); ++i) {
-    validate_container(pod.containers[i], field + ".containers[" + std::to_string(i) + "]", names,
-                       out);
-  }
-  non_negative(pod.termination_grace_period_seconds, field + ".terminationGracePeriodSeconds", out);
-  const std::string& dns = pod.dns_policy;
-  if (dns != "ClusterFirst" && dns != "ClusterFirstWithHostNet" && dns != "Default" &&
-      dns != "None") {
-    out.push_back(not_supported(field + ".dnsPolicy", dns,
-                                {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"}));
-  } else if (dns == "None") {  // dnsConfig is not decodable yet, so it is always missing here
-    out.push_back(
-        required(field + ".dnsConfig", "must provide `dnsConfig` when `dnsPolicy` is None"));
-  }
-  if (!pod.scheduler_name.empty()) {
-    for (auto& e : dns1123_subdomain_errors(pod.scheduler_name)) {
-      out.push_back(invalid(field + ".schedulerName", quote(pod.scheduler_name), e));
-    }
-  }
-}
-
 // Go's %#v of a map[string]string (keys sorted, as fmt prints maps).
 std::string go_string_map(const Labels& labels) {
   std::string out = "map[string]string{";
@@ -160,6 +63,115 @@ std::string go_success_policy(const SuccessPolicy& policy) {
   }
   out += "}}";
   return out;
+}
+
+void non_negative(const std::optional<std::int64_t>& v, const std::string& field,
+                  FieldErrors& out) {
+  if (v && *v < 0) {
+    out.push_back(invalid(field, render(*v), "must be greater than or equal to 0"));
+  }
+}
+
+void validate_metadata(const ObjectMeta& meta, FieldErrors& out) {
+  if (meta.name.empty()) {
+    out.push_back(required("metadata.name", "name or generateName is required"));
+  } else {
+    for (auto& e : dns1123_subdomain_errors(meta.name)) {
+      out.push_back(invalid("metadata.name", quote(meta.name), e));
+    }
+  }
+  for (auto& e : dns1123_label_errors(meta.namespace_)) {
+    out.push_back(invalid("metadata.namespace", quote(meta.namespace_), e));
+  }
+  validate_labels(meta.labels, "metadata.labels", out);
+  validate_annotations(meta.annotations, "metadata.annotations", out);
+}
+
+void validate_generated_selector(const Job& job, FieldErrors& out) {
+  if (job.spec.manual_selector.value_or(false)) return;
+  const Labels& labels = job.spec.template_.metadata.labels;
+  const std::string prefix = "spec.template.metadata.labels";
+  // Upstream's ValidateHasLabel: Required when missing, Invalid (with the labels) when wrong.
+  auto expect = [&](std::string_view key, const std::string& want) {
+    const std::string field = prefix + "[" + std::string(key) + "]";
+    auto it = labels.find(std::string(key));
+    if (it == labels.end()) {
+      out.push_back(required(field, "must be '" + want + "'"));
+    } else if (it->second != want) {
+      out.push_back(invalid(field, go_string_map(labels), "must be '" + want + "'"));
+    }
+  };
+  expect(kLegacyControllerUidLabel, job.metadata.uid);
+  expect(kLegacyJobNameLabel, job.metadata.name);
+  expect(kControllerUidLabel, job.metadata.uid);
+  expect(kJobNameLabel, job.metadata.name);
+}
+
+void validate_container(const Container& c, const std::string& field, std::set<std::string>& names,
+                        FieldErrors& out) {
+  if (c.name.empty()) {
+    out.push_back(required(field + ".name"));
+  } else {
+    for (auto& e : dns1123_label_errors(c.name)) {
+      out.push_back(invalid(field + ".name", quote(c.name), e));
+    }
+    if (!names.insert(c.name).second) out.push_back(duplicate(field + ".name", quote(c.name)));
+  }
+  if (c.image.empty()) out.push_back(required(field + ".image"));
+  if (c.image_pull_policy != "Always" && c.image_pull_policy != "IfNotPresent" &&
+      c.image_pull_policy != "Never") {
+    out.push_back(not_supported(field + ".imagePullPolicy", c.image_pull_policy,
+                                {"Always", "IfNotPresent", "Never"}));
+  }
+  for (std::size_t i = 0; i < c.env.size(); ++i) {
+    const std::string env_field = field + ".env[" + std::to_string(i) + "].name";
+    const std::string& name = c.env[i].name;
+    if (name.empty()) {
+      out.push_back(required(env_field));
+      continue;
+    }
+    bool printable = name.find('=') == std::string::npos;
+    for (unsigned char ch : name) printable = printable && ch >= 0x20 && ch < 0x7f;
+    if (!printable) {
+      out.push_back(invalid(env_field, quote(name),
+                            "a valid environment variable name must consist only of printable "
+                            "ASCII characters other than '='"));
+    }
+  }
+}
+
+void validate_pod_template(const PodTemplateSpec& tmpl, FieldErrors& out) {
+  validate_labels(tmpl.metadata.labels, "spec.template.labels", out);
+  validate_annotations(tmpl.metadata.annotations, "spec.template.annotations", out);
+  const PodSpec& pod = tmpl.spec;
+  const std::string field = "spec.template.spec";
+  // The Pod's own rule runs before the Job's narrower one (validate_restart_policy).
+  const std::string& restart = pod.restart_policy;
+  if (restart != "Always" && restart != "OnFailure" && restart != "Never") {
+    out.push_back(
+        not_supported(field + ".restartPolicy", restart, {"Always", "OnFailure", "Never"}));
+  }
+  if (pod.containers.empty()) out.push_back(required(field + ".containers"));
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < pod.containers.size(); ++i) {
+    validate_container(pod.containers[i], field + ".containers[" + std::to_string(i) + "]", names,
+                       out);
+  }
+  non_negative(pod.termination_grace_period_seconds, field + ".terminationGracePeriodSeconds", out);
+  const std::string& dns = pod.dns_policy;
+  if (dns != "ClusterFirst" && dns != "ClusterFirstWithHostNet" && dns != "Default" &&
+      dns != "None") {
+    out.push_back(not_supported(field + ".dnsPolicy", dns,
+                                {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"}));
+  } else if (dns == "None") {  // dnsConfig is not decodable yet, so it is always missing here
+    out.push_back(
+        required(field + ".dnsConfig", "must provide `dnsConfig` when `dnsPolicy` is None"));
+  }
+  if (!pod.scheduler_name.empty()) {
+    for (auto& e : dns1123_subdomain_errors(pod.scheduler_name)) {
+      out.push_back(invalid(field + ".schedulerName", quote(pod.scheduler_name), e));
+    }
+  }
 }
 
 FieldError too_many(std::string field, std::size_t count, std::size_t max) {
@@ -295,7 +307,9 @@ void validate_success_policy(const JobSpec& spec, FieldErrors& out) {
   const std::string field = "spec.successPolicy";
   const auto& policy = *spec.success_policy;
   if (spec.completion_mode.value_or("") != "Indexed") {
+    // Upstream checks the rules only for Indexed jobs (they are read against completions).
     out.push_back(invalid(field, go_success_policy(policy), "requires indexed completion mode"));
+    return;
   }
   if (policy.rules.empty()) {
     out.push_back(required(field + ".rules",
@@ -468,18 +482,23 @@ FieldErrors validate_job_create(const Job& job) {
 
   // ValidateJobSpec's selector checks follow validateJobSpec.
   const JobSpec& spec = job.spec;
+  // Whether generated or written by hand, the selector must match the pods it will make; a
+  // missing selector matches nothing (upstream's LabelSelectorAsSelector(nil)).
+  const Labels& template_labels = spec.template_.metadata.labels;
+  bool matches = spec.selector.has_value();
   if (!spec.selector) {
     out.push_back(required("spec.selector"));
   } else {
     for (const auto& [key, value] : spec.selector->match_labels) {
-      auto it = spec.template_.metadata.labels.find(key);
-      if (it == spec.template_.metadata.labels.end() || it->second != value) {
-        out.push_back(invalid("spec.template.metadata.labels",
-                              go_string_map(spec.template_.metadata.labels),
-                              "`selector` does not match template `labels`"));
-        break;
-      }
+      auto it = template_labels.find(key);
+      matches = matches && it != template_labels.end() && it->second == value;
     }
+  }
+  if (!matches) {
+    out.push_back(
+        invalid("spec.template.metadata.labels",
+                template_labels.empty() ? "map[string]string(nil)" : go_string_map(template_labels),
+                "`selector` does not match template `labels`"));
   }
 
   // Indexed pods are named and hostnamed <job>-<index>: the largest must be a DNS label.

@@ -115,4 +115,21 @@ void validate_labels(const Labels& labels, const std::string& field, FieldErrors
   }
 }
 
+void validate_annotations(const Labels& annotations, const std::string& field, FieldErrors& out) {
+  constexpr std::size_t kTotalAnnotationSizeLimit = 256 * 1024;
+  std::size_t total = 0;
+  for (const auto& [key, value] : annotations) {
+    std::string lower = key;
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    for (auto& e : qualified_name_errors(lower)) out.push_back(invalid(field, quote(key), e));
+    total += key.size() + value.size();
+  }
+  if (total > kTotalAnnotationSizeLimit) {
+    out.push_back({ErrorType::too_long, field, std::nullopt,
+                   "may not be more than " + std::to_string(kTotalAnnotationSizeLimit) + " bytes"});
+  }
+}
+
 }  // namespace api

@@ -23,4 +23,8 @@ std::vector<std::string> label_value_errors(std::string_view value);
 // All errors of a label map, reported on `field` itself as the API server does.
 void validate_labels(const Labels& labels, const std::string& field, FieldErrors& out);
 
+// Annotations: keys are qualified names (checked lowercased, as upstream), and keys plus values
+// may total at most 256 KiB.
+void validate_annotations(const Labels& annotations, const std::string& field, FieldErrors& out);
+
 }  // namespace api

@@ -123,8 +123,11 @@ TEST_CASE("validation messages are the API server's", "[unit]") {
         std::vector<std::string>{"spec.template.spec.restartPolicy: Required value: valid values: "
                                  "\"OnFailure\", \"Never\""});
   CHECK(errors_of([](json& j) { j["spec"]["template"]["spec"]["restartPolicy"] = "Sometimes"; }) ==
-        std::vector<std::string>{"spec.template.spec.restartPolicy: Unsupported value: "
-                                 "\"Sometimes\": supported values: \"OnFailure\", \"Never\""});
+        std::vector<std::string>{
+            "spec.template.spec.restartPolicy: Unsupported value: \"Sometimes\": supported "
+            "values: \"Always\", \"OnFailure\", \"Never\"",  // the Pod's rule, then the Job's
+            "spec.template.spec.restartPolicy: Unsupported value: \"Sometimes\": supported "
+            "values: \"OnFailure\", \"Never\""});
   CHECK(errors_of([](json& j) { j["spec"]["template"]["spec"].erase("containers"); }) ==
         std::vector<std::string>{"spec.template.spec.containers: Required value"});
   CHECK(errors_of([](json& j) { j["spec"]["parallelism"] = -1; }) ==
@@ -181,7 +184,7 @@ TEST_CASE("only batch/v1 Jobs are decoded", "[unit]") {
         std::vector<std::string>{
             "apiVersion: Unsupported value: \"batch/v2\": supported values: \"batch/v1\""});
   CHECK(messages(create(json::array()).errors) ==
-        std::vector<std::string>{": Invalid value: array: must be an object"});
+        std::vector<std::string>{"Invalid value: array: must be an object"});
 }
 
 TEST_CASE("integers must fit their Kubernetes type", "[unit]") {
