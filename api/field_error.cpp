@@ -84,6 +84,16 @@ FieldError duplicate(std::string field, std::string value) {
   return {ErrorType::duplicate, std::move(field), std::move(value), {}};
 }
 
+FieldError too_many(std::string field, std::size_t count, std::size_t max) {
+  return {ErrorType::too_many, std::move(field), std::to_string(count),
+          "must have at most " + std::to_string(max) + " items"};
+}
+
+FieldError too_long(std::string field, std::size_t max_bytes) {
+  return {ErrorType::too_long, std::move(field), std::nullopt,
+          "may not be more than " + std::to_string(max_bytes) + " bytes"};
+}
+
 std::string invalid_message(std::string_view qualified_kind, std::string_view name,
                             const FieldErrors& errors) {
   // As upstream's ToAggregate: errors whose text repeats an earlier one are dropped.

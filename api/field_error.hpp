@@ -43,6 +43,10 @@ FieldError not_supported(std::string field, std::string_view value,
                          const std::vector<std::string_view>& supported);
 FieldError forbidden(std::string field, std::string detail);
 FieldError duplicate(std::string field, std::string value);
+// "Too many: <count>: must have at most <max> items"
+FieldError too_many(std::string field, std::size_t count, std::size_t max);
+// "Too long: may not be more than <max> bytes" (the newer upstream wording, spec §3.1)
+FieldError too_long(std::string field, std::size_t max_bytes);
 
 // The aggregate message of a 422 Status: `Job.batch "pi" is invalid: <err>` for one error,
 // `... is invalid: [<err1>, <err2>]` for several.

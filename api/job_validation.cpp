@@ -174,16 +174,6 @@ void validate_pod_template(const PodTemplateSpec& tmpl, FieldErrors& out) {
   }
 }
 
-FieldError too_many(std::string field, std::size_t count, std::size_t max) {
-  return {ErrorType::too_many, std::move(field), std::to_string(count),
-          "must have at most " + std::to_string(max) + " items"};
-}
-
-FieldError too_long(std::string field, std::size_t max) {
-  return {ErrorType::too_long, std::move(field), std::nullopt,
-          "may not be more than " + std::to_string(max) + " bytes"};
-}
-
 // apimachinery's IsDomainPrefixedPath, used for spec.managedBy.
 void validate_domain_prefixed_path(const std::string& value, const std::string& field,
                                    FieldErrors& out) {

@@ -127,8 +127,7 @@ void validate_annotations(const Labels& annotations, const std::string& field, F
     total += key.size() + value.size();
   }
   if (total > kTotalAnnotationSizeLimit) {
-    out.push_back({ErrorType::too_long, field, std::nullopt,
-                   "may not be more than " + std::to_string(kTotalAnnotationSizeLimit) + " bytes"});
+    out.push_back(too_long(field, kTotalAnnotationSizeLimit));
   }
 }
 
