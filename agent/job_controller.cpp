@@ -469,8 +469,10 @@ void JobController::track_status(Sync& s) {
                                s.finished->message, s.now);
   }
   if (reached_max_uncounted || s.second_step_pending) requeue(s, base::Duration::zero());
-  if (!s.finished || reached_max_uncounted || !uncounted.succeeded.empty() ||
-      !uncounted.failed.empty() || s.terminating > 0) {
+  // Indexed successes are recorded in completedIndexes, not in the uncounted lists: wait for
+  // their finalizers too, so a finished job has no pod left to account for.
+  if (!s.finished || reached_max_uncounted || s.second_step_pending ||
+      !uncounted.succeeded.empty() || !uncounted.failed.empty() || s.terminating > 0) {
     return;
   }
   const api::JobCondition& verdict = *s.finished;

@@ -60,6 +60,7 @@ class FakePodControl final : public PodControl {
     p.has_tracking_finalizer = true;
     p.creation_time = clock_.now();
     created_at[p.uid] = clock_.now();
+    created_times.push_back(clock_.now());
     (hide_new_pods ? hidden : pods).push_back(p);
     return CreatedPod{p.name, p.uid};
   }
@@ -129,6 +130,7 @@ class FakePodControl final : public PodControl {
   std::vector<std::string> deletions;
   std::vector<std::string> finalizer_removals;
   std::map<std::string, base::TimePoint> created_at;
+  std::vector<base::TimePoint> created_times;  // in creation order
 
  private:
   const base::Clock& clock_;

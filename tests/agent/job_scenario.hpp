@@ -40,6 +40,15 @@ class Scenario {
     const std::vector<ControllerPod> snapshot = pods.pods;
     SyncResult r = controller->sync(job, snapshot, backoff);
     ++syncs;
+    if (on_sync) on_sync(r);
+    if (crash_before_persist && crash_before_persist()) {
+      // The agent died after the pod writes of this sync but before its status write.
+      ++crashes;
+      restart_controller();
+      r.requeue_after = base::Duration::zero();
+      r.status_changed = true;  // (for run(): the next sync must happen)
+      return r;
+    }
     if (r.status_changed) job.status = r.status;
     if (r.backoff_changed) backoff = r.backoff;
     return r;
@@ -84,7 +93,10 @@ class Scenario {
     return PodScript{};
   };
   base::Duration grace = std::chrono::seconds(0);
+  std::function<void(const SyncResult&)> on_sync;  // sees every result
+  std::function<bool()> crash_before_persist;      // true: lose this sync's status write
   int syncs = 0;
+  int crashes = 0;
 
  private:
   struct Sim {
