@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "agent/backoff.hpp"
 #include "agent/job_conditions.hpp"
 #include "agent/pod_creation.hpp"
 #include "agent/pod_selection.hpp"
@@ -79,7 +80,10 @@ JobController::JobController(const base::Clock& clock, PodControl& pods, EventRe
       options_(options),
       expectations_(options.expectations_timeout) {}
 
-void JobController::forget(const std::string& job_uid) { expectations_.forget(job_uid); }
+void JobController::forget(const std::string& job_uid) {
+  expectations_.forget(job_uid);
+  failed_syncs_.erase(job_uid);
+}
 
 void JobController::requeue(Sync& s, base::Duration after) {
   after = std::max(after, base::Duration::zero());
@@ -238,6 +242,12 @@ SyncResult JobController::sync(const api::Job& job, const std::vector<Controller
   track_status(s);
 
   if (const auto expiry = expectations_.expiry(uid)) requeue(s, *expiry - s.now);
+  if (result.error.ok()) {
+    failed_syncs_.erase(uid);
+  } else {
+    const int failures = ++failed_syncs_[uid];
+    requeue(s, pod_recreate_delay(failures, options_.error_retry_base, options_.error_retry_cap));
+  }
   result.status_changed = !same_status(st, job.status);
   result.backoff = s.new_backoff;
   result.backoff_changed = s.new_backoff != backoff;
@@ -392,6 +402,18 @@ void JobController::track_status(Sync& s) {
   std::vector<const ControllerPod*> remove_now;
   std::vector<std::int32_t> new_indexes;
   bool reached_max_uncounted = false;
+  std::size_t recorded = 0;
+  // At most max_uncounted_pods new records per sync keep the status small (upstream: ~20 KB);
+  // the rest wait for the next sync. Removals of already recorded pods are not limited.
+  auto may_record = [&] {
+    if (recorded >= options_.max_uncounted_pods) {
+      reached_max_uncounted = true;
+      return false;
+    }
+    ++recorded;
+    s.second_step_pending = true;
+    return true;
+  };
   for (const ControllerPod& p : s.pods) {
     if (!has_finalizer(p)) continue;
     const bool considered_failed = is_pod_failed(p, job);
@@ -402,34 +424,26 @@ void JobController::track_status(Sync& s) {
       if (s.indexed) {
         const std::int32_t ix = completion_index(p);
         if (s.valid_index(p) && !s.prev_succeeded_indexes.contains(ix)) {
-          new_indexes.push_back(ix);
-          s.second_step_pending = true;
+          if (may_record()) new_indexes.push_back(ix);
         } else {
           remove_now.push_back(&p);
         }
       } else if (s.uncounted_succeeded.count(p.uid)) {
         remove_now.push_back(&p);
-      } else {
+      } else if (may_record()) {
         uncounted.succeeded.push_back(p.uid);
-        s.second_step_pending = true;
       }
     } else if (considered_failed || failing) {
       // When the job fails, every pod still running is counted as failed (spec §4.5 step 9).
       if (s.uncounted_failed.count(p.uid)) {
         remove_now.push_back(&p);
       } else if (!s.indexed || s.valid_index(p)) {
-        uncounted.failed.push_back(p.uid);
-        s.second_step_pending = true;
+        if (may_record()) uncounted.failed.push_back(p.uid);
       } else {
         remove_now.push_back(&p);
       }
     } else {
       remove_now.push_back(&p);  // never counted: job deleted, or success-policy cleanup
-    }
-    if (new_indexes.size() + uncounted.succeeded.size() + uncounted.failed.size() >=
-        options_.max_uncounted_pods) {
-      reached_max_uncounted = true;
-      break;
     }
   }
 

@@ -5,15 +5,18 @@
 // How the agent drives it:
 //   JobController controller(clock, pod_control, events);
 //   SyncResult r = controller.sync(job, pods_of(job), backoff_record_of(job));
-//   if (r.status_changed || r.backoff_changed) store.write(job.uid, r.status, r.backoff);  // one
-//   tx if (!r.error.ok()) retry with the per-job rate limiter (1 s doubling to 60 s); else if
-//   (r.requeue_after) sync again after *r.requeue_after (0 = right away); also sync on job add/spec
-//   change (at once) and on pod changes (after a 1 s batch window). controller.forget(uid) when the
-//   job object is gone.
+//   if (r.status_changed || r.backoff_changed)
+//     store.write(job.uid, r.status, r.backoff);  // one transaction
+//   if (r.requeue_after) sync again after *r.requeue_after (0 = right away);
+//   also sync on job add / spec change (at once) and on pod changes (1 s batch window);
+//   controller.forget(uid) when the job object is gone.
+// A sync whose pod writes failed reports the first error and asks for a retry after 1 s,
+// doubling per consecutive failed sync up to 60 s (spec §4.1); the caller only logs it.
 //
 // Contract:
 // - `job` is defaulted (spec §2.1) and validated; `pods` are all pods the job controls, as
-//   they are now in the store. sync() never blocks except inside PodControl calls.
+//   they are now in the store: a snapshot that PodControl calls do not change while sync()
+//   runs. sync() never blocks except inside PodControl calls.
 // - The returned status is the complete new JobStatus; it must be persisted, together with the
 //   returned backoff record, before the next sync of that job. That ordering is the crash-safe
 //   accounting of spec §4.3: a terminated pod is first recorded in uncountedTerminatedPods (or,
@@ -24,6 +27,8 @@
 //   such a second step is pending.
 // - The backoff record is the only state that must survive a restart (spec §0); expectations
 //   (in memory) only need to cover writes the pod list does not show yet.
+// - Events are recorded as decisions are made, the Completed/failure event in the sync that
+//   writes the final condition (if that status write is lost, the retry records it again).
 // - Foreign managedBy: nothing is touched, status stays as it is. Finished job: only leftover
 //   tracking finalizers are removed.
 // - Not handled here yet (next issue): podFailurePolicy, successPolicy, backoffLimitPerIndex,
@@ -31,7 +36,9 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "agent/controller_pod.hpp"
@@ -53,6 +60,10 @@ struct ControllerOptions {
   base::Duration expectations_timeout = std::chrono::minutes(5);
   // Delayed requeues (backoff) are never shorter than this (upstream's 1 s batch period).
   base::Duration min_delayed_requeue = std::chrono::seconds(1);
+  // Retry of a sync whose pod writes failed: 1 s doubling to 60 s (upstream DefaultJobApiBackOff
+  // and MaxJobApiBackOff, spec §4.1).
+  base::Duration error_retry_base = std::chrono::seconds(1);
+  base::Duration error_retry_cap = std::chrono::seconds(60);
 };
 
 struct SyncResult {
@@ -95,6 +106,7 @@ class JobController {
   EventRecorder& events_;
   ControllerOptions options_;
   Expectations expectations_;
+  std::map<std::string, int, std::less<>> failed_syncs_;  // consecutive, by job UID
 };
 
 }  // namespace agent

@@ -628,3 +628,56 @@ TEST_CASE("indexed job table", "[unit]") {
     CHECK(created_indexes(sc) == std::vector<int>{2, 3});
   }
 }
+
+TEST_CASE("failed pod writes are retried after 1 s, doubling to 60 s", "[unit]") {
+  Scenario sc(make_job(1, 1));
+  sc.pods.fail_creates = 100;
+  std::vector<base::Duration> retries;
+  for (int i = 0; i < 9; ++i) {
+    const auto r = sc.sync();
+    REQUIRE_FALSE(r.error.ok());
+    retries.push_back(*r.requeue_after);
+    sc.clock.advance(*r.requeue_after);
+  }
+  CHECK(retries == std::vector<base::Duration>{1s, 2s, 4s, 8s, 16s, 32s, 60s, 60s, 60s});
+  sc.pods.fail_creates = 0;
+  const auto ok = sc.sync();
+  CHECK(ok.error.ok());
+  CHECK(sc.job.status.active == 1);
+  // The count starts over after a good sync.
+  sc.pods.fail_deletes = 1;
+  sc.job.spec.parallelism = 0;
+  sc.clock.advance(1s);
+  CHECK(sc.sync().requeue_after == 1s);
+}
+
+TEST_CASE("at most 500 pods created per sync, and 500 recorded as uncounted", "[unit]") {
+  SECTION("creations") {
+    Scenario sc(make_job(1200, 1200));
+    sc.sync();
+    CHECK(sc.pods.creations.size() == 500);
+    sc.sync();
+    CHECK(sc.pods.creations.size() == 1000);
+    sc.sync();
+    CHECK(sc.pods.creations.size() == 1200);
+  }
+  SECTION("deletions") {
+    Scenario sc(make_job(0, 1200));
+    add_pods(sc, 700, PodPhase::running);
+    sc.sync();
+    CHECK(sc.pods.deletions.size() == 500);
+  }
+  SECTION("terminated pods") {
+    Scenario sc(make_job(0, 1200));
+    add_pods(sc, 700, PodPhase::succeeded);
+    auto r = sc.sync();
+    CHECK(r.status.uncounted_terminated_pods->succeeded.size() == 500);
+    CHECK(r.requeue_after == base::Duration::zero());
+    r = sc.sync();  // counts the first 500, records the other 200
+    CHECK(r.status.succeeded == 500);
+    CHECK(r.status.uncounted_terminated_pods->succeeded.size() == 200);
+    sc.settle();
+    CHECK(sc.job.status.succeeded == 700);
+    CHECK(sc.pods.finalizer_removals.size() == 700);
+  }
+}
