@@ -31,8 +31,9 @@
 //   writes the final condition (if that status write is lost, the retry records it again).
 // - Foreign managedBy: nothing is touched, status stays as it is. Finished job: only leftover
 //   tracking finalizers are removed.
-// - Not handled here yet (next issue): podFailurePolicy, successPolicy, backoffLimitPerIndex,
-//   adoption/release of pods by selector.
+// - Which pods a job controls (adoption/release, spec §4.17) is decided before sync() by
+//   agent/pod_claim.hpp; adopted pods carry the tracking finalizer like created ones.
+// - Not handled here yet (next issue): podFailurePolicy, successPolicy, backoffLimitPerIndex.
 #pragma once
 
 #include <chrono>

@@ -8,6 +8,7 @@
 #include "agent/controller_pod.hpp"
 #include "agent/expectations.hpp"
 #include "agent/job_conditions.hpp"
+#include "agent/pod_claim.hpp"
 #include "agent/pod_creation.hpp"
 #include "agent/pod_selection.hpp"
 #include "agent/recreate_backoff.hpp"
@@ -300,4 +301,30 @@ TEST_CASE("same_status sees every field", "[unit]") {
   a.conditions = b.conditions;
   b.conditions[0].last_probe_time += 1s;
   CHECK_FALSE(agent::same_status(a, b));
+}
+
+TEST_CASE("pod claims: owned, adopted, released, ignored (spec §4.17)", "[unit]") {
+  api::Job job;
+  job.metadata.uid = "job-uid";
+  job.spec.selector = api::LabelSelector{{{"batch.kubernetes.io/controller-uid", "job-uid"}}};
+  const api::Labels matching = {{"batch.kubernetes.io/controller-uid", "job-uid"}, {"x", "y"}};
+  const api::Labels other = {{"batch.kubernetes.io/controller-uid", "someone-else"}};
+  const agent::ControllerRef ours{"batch/v1", "Job", "pi", "job-uid"};
+  const agent::ControllerRef theirs{"apps/v1", "ReplicaSet", "rs", "rs-uid"};
+  using agent::PodClaim;
+
+  CHECK(agent::claim_pod(job, matching, ours, false) == PodClaim::owned);
+  CHECK(agent::claim_pod(job, other, ours, false) == PodClaim::release);
+  CHECK(agent::claim_pod(job, matching, theirs, false) == PodClaim::ignore);
+  CHECK(agent::claim_pod(job, matching, std::nullopt, false) == PodClaim::adopt);
+  CHECK(agent::claim_pod(job, matching, std::nullopt, true) == PodClaim::ignore);
+  CHECK(agent::claim_pod(job, other, std::nullopt, false) == PodClaim::ignore);
+
+  job.metadata.deletion_timestamp = kT0;
+  CHECK(agent::claim_pod(job, matching, std::nullopt, false) == PodClaim::ignore);
+  CHECK(agent::claim_pod(job, other, ours, false) == PodClaim::ignore);
+  CHECK(agent::claim_pod(job, matching, ours, false) == PodClaim::owned);
+
+  CHECK_FALSE(agent::selector_matches(std::nullopt, matching));
+  CHECK_FALSE(agent::selector_matches(api::LabelSelector{}, matching));
 }
