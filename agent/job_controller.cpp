@@ -226,6 +226,9 @@ SyncResult JobController::sync(const api::Job& job, const std::vector<Controller
       if (ensure_condition(st.conditions, api::kConditionSuspended, kTrue, kReasonJobSuspended,
                            kMessageJobSuspended, s.now)) {
         events_.record(job, kEventNormal, "Suspended", kMessageJobSuspended);
+        // Upstream >= 1.35 (KEP-5440): a suspended job has no startTime, so the deadline of the
+        // resumed job is measured from the resume, not from the first start.
+        st.start_time.reset();
       }
     } else if (managed) {
       if (ensure_condition(st.conditions, api::kConditionSuspended, kFalse, kReasonJobResumed,

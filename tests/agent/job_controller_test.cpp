@@ -681,3 +681,28 @@ TEST_CASE("at most 500 pods created per sync, and 500 recorded as uncounted", "[
     CHECK(sc.pods.finalizer_removals.size() == 700);
   }
 }
+
+TEST_CASE("suspend clears startTime: the deadline restarts on resume", "[unit]") {
+  auto job = make_job(1, 1);
+  job.spec.active_deadline_seconds = 30;
+  Scenario sc(job);
+  sc.settle();
+  sc.clock.advance(20s);
+  sc.job.spec.suspend = true;
+  sc.settle();
+  CHECK_FALSE(sc.job.status.start_time.has_value());
+  sc.pods.pods[0].phase = PodPhase::failed;  // stopped by the suspension, not counted
+  sc.pods.collect();
+  sc.clock.advance(1h);
+  sc.settle();
+  sc.job.spec.suspend = false;
+  auto r = sc.settle();
+  CHECK(sc.job.status.conditions.size() == 1);  // Suspended/False only: no deadline verdict
+  CHECK(sc.job.status.start_time == sc.clock.now());
+  CHECK(r.requeue_after == 30s);
+  sc.clock.advance(30s);
+  sc.settle();
+  CHECK(conditions(sc.job.status) ==
+        std::vector<std::string>{"Suspended/False/JobResumed",
+                                 "FailureTarget/True/DeadlineExceeded"});
+}
