@@ -42,6 +42,24 @@ BackoffRecord update_backoff_record(BackoffRecord record,
   return record;
 }
 
+BackoffRecord derive_backoff_record(const api::Job& job, const std::vector<ControllerPod>& pods) {
+  std::optional<base::TimePoint> last_success;
+  for (const ControllerPod& p : pods) {
+    if (p.phase != PodPhase::succeeded) continue;
+    const base::TimePoint t = finish_time(p);
+    if (!last_success || t > *last_success) last_success = t;
+  }
+  BackoffRecord record;
+  for (const ControllerPod& p : pods) {
+    if (p.phase == PodPhase::succeeded || !is_pod_failed(p, job)) continue;
+    const base::TimePoint t = finish_time(p);
+    if (last_success && t <= *last_success) continue;
+    ++record.failures_after_last_success;
+    if (!record.last_failure_time || t > *record.last_failure_time) record.last_failure_time = t;
+  }
+  return record;
+}
+
 base::Duration remaining_backoff(const BackoffRecord& record, const BackoffPolicy& policy,
                                  base::TimePoint now) {
   if (record.failures_after_last_success <= 0 || !record.last_failure_time) {

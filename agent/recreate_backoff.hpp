@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "agent/controller_pod.hpp"
+#include "api/job.hpp"
 #include "base/clock.hpp"
 
 namespace agent {
@@ -39,6 +40,12 @@ BackoffPolicy default_backoff_policy();
 BackoffRecord update_backoff_record(BackoffRecord record,
                                     const std::vector<const ControllerPod*>& new_succeeded,
                                     const std::vector<const ControllerPod*>& new_failed);
+
+// Rebuilds a record from the pods the store still holds, for a job that has none persisted
+// (e.g. one written before records were kept): the failed pods that finished after the latest
+// succeeded one. Pods already gone cannot be seen, so this can only under-count; the persisted
+// record is the source of truth.
+BackoffRecord derive_backoff_record(const api::Job& job, const std::vector<ControllerPod>& pods);
 
 base::Duration remaining_backoff(const BackoffRecord& record, const BackoffPolicy& policy,
                                  base::TimePoint now);

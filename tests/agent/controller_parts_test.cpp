@@ -328,3 +328,22 @@ TEST_CASE("pod claims: owned, adopted, released, ignored (spec §4.17)", "[unit]
   CHECK_FALSE(agent::selector_matches(std::nullopt, matching));
   CHECK_FALSE(agent::selector_matches(api::LabelSelector{}, matching));
 }
+
+TEST_CASE("backoff record derived from retained pods", "[unit]") {
+  auto at = [](std::string name, PodPhase phase, base::Duration t) {
+    ControllerPod p = pod(std::move(name), phase);
+    p.containers_finished_at = kT0 + t;
+    return p;
+  };
+  ControllerPod deleting = pod("deleting", PodPhase::running);
+  deleting.deletion_time = kT0 + 40s;
+  deleting.deletion_grace_period_seconds = 0;
+  const std::vector<ControllerPod> pods = {
+      at("f1", PodPhase::failed, 10s), at("s1", PodPhase::succeeded, 20s),
+      at("f2", PodPhase::failed, 30s), deleting, pod("running")};
+  api::Job job;
+  CHECK(agent::derive_backoff_record(job, pods) == agent::BackoffRecord{2, kT0 + 40s});
+  job.spec.pod_replacement_policy = "Failed";
+  CHECK(agent::derive_backoff_record(job, pods) == agent::BackoffRecord{1, kT0 + 30s});
+  CHECK(agent::derive_backoff_record(job, {}) == agent::BackoffRecord{});
+}

@@ -90,6 +90,7 @@ TEST_CASE("the backoff is measured from the failure, and a success resets it", "
   sc.run(1h);
   // Gap = the previous pod's 5 s run + the wait for the failures since the last success.
   CHECK(gaps(sc.pods.created_times) == std::vector<std::chrono::seconds>{15s, 25s, 5s, 15s, 5s});
+  CHECK(agent::derive_backoff_record(sc.job, sc.pods.pods) == agent::BackoffRecord{});
   CHECK(sc.job.status.succeeded == 3);
   CHECK(sc.job.status.failed == 3);
   CHECK(conditions(sc.job.status) == kComplete);
@@ -102,6 +103,9 @@ TEST_CASE("durable backoff: a restarted controller does not retry early", "[unit
   REQUIRE(sc.pods.created_times.size() == 4);
   REQUIRE(sc.backoff.failures_after_last_success == 4);
   const base::TimePoint t0 = sc.pods.created_times.front();
+
+  // The record matches what the retained pods say.
+  CHECK(agent::derive_backoff_record(sc.job, sc.pods.pods) == sc.backoff);
 
   // Same inputs (job, pods, persisted backoff record), new controller: it waits.
   sc.restart_controller();
