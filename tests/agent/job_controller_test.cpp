@@ -240,7 +240,7 @@ TEST_CASE("expectations expire after five minutes", "[unit]") {
   CHECK(sc.pods.creations.size() == 2);  // the lost pod is replaced
 }
 
-TEST_CASE("slow start: batches of 1, 2, 4, ...; a failed batch stops the rest", "[unit]") {
+TEST_CASE("slow start: batches of 1, 2, 4, ... and a failed batch stops the rest", "[unit]") {
   SECTION("all succeed") {
     Scenario sc(make_job(20, 20));
     sc.sync();

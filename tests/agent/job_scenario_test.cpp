@@ -270,7 +270,7 @@ TEST_CASE("activeDeadlineSeconds 2 on a 60 s pod: Failed DeadlineExceeded after 
   CHECK(sc.pods.pods.empty());  // the stopped, counted pod is gone
 }
 
-TEST_CASE("work queue: no new pods after the first success; complete when all stop", "[unit]") {
+TEST_CASE("work queue: no new pods after the first success, complete when all stop", "[unit]") {
   Scenario sc(make_job(3, std::nullopt, 6));
   int ordinal = 0;
   sc.script = [&](const ControllerPod&) {
