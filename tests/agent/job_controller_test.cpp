@@ -706,3 +706,31 @@ TEST_CASE("suspend clears startTime: the deadline restarts on resume", "[unit]")
         std::vector<std::string>{"Suspended/False/JobResumed",
                                  "FailureTarget/True/DeadlineExceeded"});
 }
+
+TEST_CASE("elastic Indexed job scaled down: higher indexes go, completedIndexes shrink", "[unit]") {
+  using P = PodPhase;
+  Scenario sc(indexed_job(4, 6));
+  sc.job.status.completed_indexes = "0,1,5";
+  sc.job.status.succeeded = 3;
+  add_indexed(sc, {{2, P::running}, {3, P::running}, {4, P::running}});
+  sc.job.spec.completions = 3;
+  sc.job.spec.parallelism = 3;
+  sc.settle();
+  CHECK(sc.job.status.completed_indexes == "0,1");
+  CHECK(sc.job.status.succeeded == 2);
+  CHECK(sc.pods.deletions.size() == 2);  // indexes 3 and 4
+  CHECK(sc.pods.creations.empty());
+  CHECK(sc.job.status.active == 1);
+  CHECK(sc.job.status.failed == 0);  // scale-down deletions are not failures
+}
+
+TEST_CASE("Indexed with the default replacement policy: a deleted pod's index is reused at once",
+          "[unit]") {
+  Scenario sc(indexed_job(2, 2));
+  add_indexed(sc, {{0, PodPhase::running}, {1, PodPhase::running}});
+  sc.pods.pods[1].deletion_time = sc.clock.now() - 1h;
+  sc.settle();
+  CHECK(created_indexes(sc) == std::vector<int>{1});
+  CHECK(sc.job.status.failed == 1);
+  CHECK(sc.job.status.terminating == 1);
+}
