@@ -12,6 +12,7 @@
 #include "agent/pod_creation.hpp"
 #include "agent/pod_selection.hpp"
 #include "agent/recreate_backoff.hpp"
+#include "agent/sync_queue.hpp"
 
 using namespace std::chrono_literals;
 using agent::ControllerPod;
@@ -346,4 +347,28 @@ TEST_CASE("backoff record derived from retained pods", "[unit]") {
   job.spec.pod_replacement_policy = "Failed";
   CHECK(agent::derive_backoff_record(job, pods) == agent::BackoffRecord{1, kT0 + 30s});
   CHECK(agent::derive_backoff_record(job, {}) == agent::BackoffRecord{});
+}
+
+TEST_CASE("sync queue: one entry per job, the earliest time wins, due keys in order", "[unit]") {
+  agent::SyncQueue q;
+  CHECK(q.empty());
+  CHECK_FALSE(q.next_due().has_value());
+  // Three pod events within the batch window: one sync, one second after the first.
+  q.add("a", kT0 + agent::kPodEventBatch);
+  q.add("a", kT0 + 300ms + agent::kPodEventBatch);
+  q.add("a", kT0 + 800ms + agent::kPodEventBatch);
+  q.add("b", kT0 + 10s);  // a backoff timer
+  CHECK(q.size() == 2);
+  CHECK(q.next_due() == kT0 + 1s);
+  q.add("b", kT0);  // spec change: now
+  CHECK(q.next_due() == kT0);
+  CHECK(q.pop_due(kT0 + 500ms) == std::vector<std::string>{"b"});
+  CHECK(q.pop_due(kT0 + 500ms).empty());
+  CHECK(q.pop_due(kT0 + 1s) == std::vector<std::string>{"a"});
+  CHECK(q.empty());
+  q.add("c", kT0 + 2s);
+  q.add("d", kT0 + 1s);
+  q.remove("d");
+  q.remove("missing");
+  CHECK(q.pop_due(kT0 + 1h) == std::vector<std::string>{"c"});
 }
