@@ -13,11 +13,16 @@ using base::limits::kPodRecreateBackoffBase;
 using base::limits::kPodRecreateBackoffCap;
 
 base::Duration pod_recreate_delay(int consecutive_failures) {
+  return pod_recreate_delay(consecutive_failures, kPodRecreateBackoffBase, kPodRecreateBackoffCap);
+}
+
+base::Duration pod_recreate_delay(int consecutive_failures, base::Duration base,
+                                  base::Duration cap) {
   if (consecutive_failures <= 0) return base::Duration::zero();
-  base::Duration delay = kPodRecreateBackoffBase;
+  base::Duration delay = base;
   // Doubling stops at the cap, so large counts cannot overflow.
-  for (int i = 1; i < consecutive_failures && delay < kPodRecreateBackoffCap; ++i) delay *= 2;
-  return std::min<base::Duration>(delay, kPodRecreateBackoffCap);
+  for (int i = 1; i < consecutive_failures && delay < cap; ++i) delay *= 2;
+  return std::min<base::Duration>(delay, cap);
 }
 
 base::Duration ContainerBackoff::next(base::TimePoint exited_at) {

@@ -15,6 +15,9 @@ namespace agent {
 
 // Delay before the next pod after `consecutive_failures` failed pods (0 -> no delay).
 base::Duration pod_recreate_delay(int consecutive_failures);
+// The same schedule with another base and cap (agent flags may change them, spec §0).
+base::Duration pod_recreate_delay(int consecutive_failures, base::Duration base,
+                                  base::Duration cap);
 
 // The kubelet's per-container crash-loop backoff.
 class ContainerBackoff {

@@ -204,7 +204,7 @@ TEST_CASE("the deadline also ends a job waiting in backoff", "[unit]") {
   CHECK(sj.status().failed == 1);
 }
 
-TEST_CASE("completions 0 completes at once; parallelism 0 never starts a pod", "[unit]") {
+TEST_CASE("completions 0 completes at once, parallelism 0 never starts a pod", "[unit]") {
   const base::TimePoint t0{};
   auto zero = job("Never", 6);
   zero.spec.completions = 0;
