@@ -33,7 +33,7 @@ TEST_CASE("parent strips the last component", "[unit]") {
   CHECK(LineIndex::parent("[x.y]") == "");
 }
 
-TEST_CASE("find is exact; line_of falls back to the nearest recorded ancestor", "[unit]") {
+TEST_CASE("find is exact, and line_of falls back to the nearest recorded ancestor", "[unit]") {
   LineIndex lines;
   lines.add("", 1);
   lines.add("spec", 5);
