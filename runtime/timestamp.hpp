@@ -1,0 +1,23 @@
+// runtime/timestamp.hpp: RFC 3339 timestamps with nanoseconds, in UTC, as the CRI log format and
+// the exit status file write them.
+//
+// Contract: format_rfc3339_nano() always writes nine fractional digits
+// ("2026-11-23T17:52:00.123456789Z", the fixed width CRI-O writes, so lines sort as text);
+// format_rfc3339_nano_trimmed() drops trailing zeros like Go's time.RFC3339Nano (what the kubelet
+// prints for `kubectl logs --timestamps`). parse_rfc3339() accepts 0 to 9 fractional digits and a
+// "Z" or "+hh:mm"/"-hh:mm" offset, and rejects anything else with an error quoting the input.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/clock.hpp"
+#include "base/result.hpp"
+
+namespace runtime {
+
+std::string format_rfc3339_nano(base::TimePoint t);
+std::string format_rfc3339_nano_trimmed(base::TimePoint t);
+base::Result<base::TimePoint> parse_rfc3339(std::string_view text);
+
+}  // namespace runtime
