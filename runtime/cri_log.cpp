@@ -113,15 +113,32 @@ base::Result<CriLogWriter> CriLogWriter::open(std::filesystem::path path, LogRot
                       static_cast<std::uint64_t>(st.st_size));
 }
 
+// Records are collected in `buffer_` and written with one write() per call of write() or
+// finish_stream(), so a chunk of many short lines costs one system call, not one per line.
 base::Status CriLogWriter::emit(Stream stream, bool partial, std::string_view content) {
-  record_.clear();
-  append_cri_record(record_, clock_->now(), stream, partial, content);
-  if (size_ > 0 && size_ + record_.size() > rotation_.max_bytes) {
-    if (auto s = rotate(); !s) return s;
+  const std::size_t before = buffer_.size();
+  append_cri_record(buffer_, clock_->now(), stream, partial, content);
+  const std::size_t record = buffer_.size() - before;
+  if (size_ > 0 && size_ + record > rotation_.max_bytes) {
+    // The records before this one belong to the file being rotated away.
+    if (auto s = write_all(fd_.get(), std::string_view(buffer_).substr(0, before), path_); !s) {
+      buffer_.clear();
+      return s;
+    }
+    buffer_.erase(0, before);
+    if (auto s = rotate(); !s) {
+      buffer_.clear();
+      return s;
+    }
   }
-  if (auto s = write_all(fd_.get(), record_, path_); !s) return s;
-  size_ += record_.size();
+  size_ += record;
   return {};
+}
+
+base::Status CriLogWriter::flush() {
+  auto s = write_all(fd_.get(), buffer_, path_);
+  buffer_.clear();
+  return s;
 }
 
 base::Status CriLogWriter::rotate() {
@@ -180,7 +197,7 @@ base::Status CriLogWriter::write(Stream stream, std::string_view data) {
       if (!s) return s;
     }
   }
-  return {};
+  return flush();
 }
 
 base::Status CriLogWriter::finish_stream(Stream stream) {
@@ -188,7 +205,8 @@ base::Status CriLogWriter::finish_stream(Stream stream) {
   if (pending.empty()) return {};
   auto s = emit(stream, false, pending);
   pending.clear();
-  return s;
+  if (!s) return s;
+  return flush();
 }
 
 base::Status CriLogWriter::sync() {

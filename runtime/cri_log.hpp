@@ -77,6 +77,7 @@ class CriLogWriter {
         size_(size) {}
   base::Status emit(Stream stream, bool partial, std::string_view content);
   base::Status rotate();
+  base::Status flush();
 
   std::filesystem::path path_;
   LogRotation rotation_;
@@ -84,7 +85,7 @@ class CriLogWriter {
   base::UniqueFd fd_;
   std::uint64_t size_ = 0;
   std::string pending_[2];  // per stream: bytes after the last newline
-  std::string record_;      // scratch
+  std::string buffer_;      // records not yet written
 };
 
 }  // namespace runtime

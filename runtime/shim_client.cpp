@@ -52,6 +52,7 @@ void write_errno_report(int fd, int err) {
     ::_exit(127);
   }
   ::syscall(SYS_close_range, kShimReportFd + 1, ~0U, 0);
+  (void)!::chdir("/");  // hold no directory of the agent's busy
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -158,7 +158,7 @@ TEST_CASE("processes the container left behind are killed and reaped by the shim
           "[integration]") {
   TempDir dir;
   // The background sleep leaves the process group (setsid) and is orphaned when sh exits.
-  auto r = request(dir, {"sh", "-c", "setsid sleep 1000 & echo $!; exit 0"});
+  auto r = request(dir, {"sh", "-c", "setsid sleep 30 & echo $!; exit 0"});
   auto h = runtime::start_container(r);
   REQUIRE(h.ok());
   Cleanup cleanup{&*h};
