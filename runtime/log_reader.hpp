@@ -10,7 +10,9 @@
 //
 // With `follow`, reading continues as the file grows and across rotations (the old file is
 // drained, then the new N.log is opened) until `cancel_fd` becomes readable, the sink fails, or
-// `writer_done()` says no more records will come and everything written has been read.
+// `writer_done()` says no more records will come and everything written has been read. For a
+// container's live log, writer_done is "its shim has exited":
+//   [&] { return runtime::pidfd_exited(handle.shim_pidfd.get()); }
 #pragma once
 
 #include <cstdint>

@@ -192,6 +192,7 @@ base::Result<ExitStatus> collect_exit(const ContainerHandle& handle) {
 
 base::Result<std::optional<ExitStatus>> wait_container(const ContainerHandle& handle,
                                                        int cancel_fd) {
+  if (!handle.shim_pidfd.valid()) return base::Error("wait container: no shim pidfd");
   while (true) {
     std::array<pollfd, 2> fds{};
     fds[0] = {handle.shim_pidfd.get(), POLLIN, 0};

@@ -285,3 +285,21 @@ TEST_CASE("a container whose shim vanished without an exit status is reported lo
   CHECK(recovered->state == RecoveredContainer::State::lost);
   CHECK(recovered->lost_reason == reason);
 }
+
+TEST_CASE("SIGTERM to the shim stops the container with the spec's grace period", "[integration]") {
+  TempDir dir;
+  auto r = request(dir, {"sh", "-c", "trap '' TERM; echo ready; while true; do sleep 1; done"});
+  r.spec.stop_grace_period = 200ms;
+  auto h = runtime::start_container(r);
+  REQUIRE(h.ok());
+  Cleanup cleanup{&*h};
+  while (logs(r.spec.log_path).empty()) ::usleep(10000);
+  // This test started the shim; its pidfd names exactly that process.
+  REQUIRE(::syscall(SYS_pidfd_send_signal, h->shim_pidfd.get(), SIGTERM, nullptr, 0) == 0);
+  const auto exit = wait_exit(*h);
+  CHECK(exit.exit.signal == SIGKILL);
+  // The shim had nothing to complain about.
+  auto shim_log = base::read_file(r.state_dir / "shim.log");
+  REQUIRE(shim_log.ok());
+  CHECK(shim_log->empty());
+}
