@@ -13,6 +13,7 @@
 #include "base/file.hpp"
 #include "runtime/cri_log.hpp"
 #include "runtime/log_reader.hpp"
+#include "runtime/proc_identity.hpp"
 #include "runtime/shim_client.hpp"
 #include "temp_dir.hpp"
 
@@ -302,4 +303,26 @@ TEST_CASE("SIGTERM to the shim stops the container with the spec's grace period"
   auto shim_log = base::read_file(r.state_dir / "shim.log");
   REQUIRE(shim_log.ok());
   CHECK(shim_log->empty());
+}
+
+TEST_CASE("following a running container's log ends with its last line when it exits",
+          "[integration]") {
+  TempDir dir;
+  auto r = request(dir, {"sh", "-c", "for i in 1 2 3 4 5; do echo $i; sleep 0.05; done"});
+  auto h = runtime::start_container(r);
+  REQUIRE(h.ok());
+  Cleanup cleanup{&*h};
+  runtime::LogReadOptions o;
+  o.follow = true;
+  std::string seen;
+  auto s = runtime::read_logs(
+      r.spec.log_path, o,
+      [&](std::string_view c) {
+        seen.append(c);
+        return base::Status();
+      },
+      {.cancel_fd = -1, .writer_done = [&] { return runtime::pidfd_exited(h->shim_pidfd.get()); }});
+  REQUIRE(s.ok());
+  CHECK(seen == "1\n2\n3\n4\n5\n");
+  CHECK(wait_exit(*h).exit.success());
 }
