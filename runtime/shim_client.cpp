@@ -93,6 +93,15 @@ base::Result<ContainerHandle> start_container(const StartRequest& request) {
   std::error_code ec;
   std::filesystem::create_directories(paths.dir, ec);
   if (ec) return base::Error("create " + paths.dir.string() + ": " + ec.message());
+  // A restart reuses the directory; a shim still running there must not be disowned.
+  auto previous = read_shim_state(paths.state());
+  if (previous && *previous) {
+    auto alive = open_verified_pidfd((*previous)->shim_pid, (*previous)->shim_start_ticks);
+    if (alive && !pidfd_exited(alive->get())) {
+      return base::Error("start container " + paths.dir.string() + ": its shim (pid " +
+                         std::to_string((*previous)->shim_pid) + ") is still running");
+    }
+  }
   for (const auto& stale : {paths.state(), paths.exit_status()}) {
     if (auto s = remove_if_exists(stale); !s) return s.error();
   }

@@ -148,6 +148,17 @@ TEST_CASE("a container that ignores SIGTERM is killed when the grace period ends
   const auto exit = wait_exit(*h);
   CHECK(exit.exit.signal == SIGKILL);
   CHECK(exit.exit.code() == 137);
+  // A restart in the same directory works once the shim is gone...
+  auto restarted = runtime::start_container(r);
+  REQUIRE(restarted.ok());
+  Cleanup cleanup2{&*restarted};
+  // ...and is refused while it runs.
+  auto twice = runtime::start_container(r);
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().message() == "start container " + r.state_dir.string() + ": its shim (pid " +
+                                       std::to_string(restarted->shim_pid) + ") is still running");
+  REQUIRE(runtime::stop_container(*restarted, 0s).ok());
+  CHECK(wait_exit(*restarted).exit.signal == SIGKILL);
   // After the shim is gone, a stop request says so.
   auto again = runtime::stop_container(*h, 0s);
   REQUIRE_FALSE(again.ok());
