@@ -174,28 +174,25 @@ base::Status CriLogWriter::write(Stream stream, std::string_view data) {
   while (!data.empty()) {
     const auto nl = data.find('\n');
     const std::string_view piece = data.substr(0, nl);
-    if (nl != std::string_view::npos && pending.size() + piece.size() <= kCriMaxLineBytes) {
-      if (pending.empty()) {
-        if (auto s = emit(stream, false, piece); !s) return s;
-      } else {
-        pending.append(piece);
-        auto s = emit(stream, false, pending);
-        pending.clear();
-        if (!s) return s;
-      }
+    if (pending.size() + piece.size() <= kCriMaxLineBytes) {
+      pending.append(piece);
+      if (nl == std::string_view::npos) break;  // the line goes on in a later chunk
       data.remove_prefix(nl + 1);
-      continue;
-    }
-    // No newline within reach: fill the pending line up to the limit, write it as P when full.
-    const std::size_t room = kCriMaxLineBytes - pending.size();
-    const std::size_t take = std::min(room, piece.size());
-    pending.append(piece.substr(0, take));
-    data.remove_prefix(take);
-    if (pending.size() == kCriMaxLineBytes) {
-      auto s = emit(stream, true, pending);
+      // A line ended by "\r\n" is stored without the "\r", as containerd does.
+      std::string_view line = pending;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      auto s = emit(stream, false, line);
       pending.clear();
       if (!s) return s;
+      continue;
     }
+    // The line is longer than the limit: its first kCriMaxLineBytes become a P record.
+    const std::size_t take = kCriMaxLineBytes - pending.size();
+    pending.append(piece.substr(0, take));
+    data.remove_prefix(take);
+    auto s = emit(stream, true, pending);
+    pending.clear();
+    if (!s) return s;
   }
   return flush();
 }
@@ -203,7 +200,9 @@ base::Status CriLogWriter::write(Stream stream, std::string_view data) {
 base::Status CriLogWriter::finish_stream(Stream stream) {
   std::string& pending = pending_[index_of(stream)];
   if (pending.empty()) return {};
-  auto s = emit(stream, false, pending);
+  // Output that ends without a newline stays partial, as containerd writes it: readers show it
+  // without adding one.
+  auto s = emit(stream, true, pending);
   pending.clear();
   if (!s) return s;
   return flush();

@@ -8,11 +8,13 @@
 // and containerd use), continued by the next record of the same stream.
 //
 // Contract of CriLogWriter: records of both streams are written in the order the bytes were
-// handed to write(); a stream's unterminated tail is held until its newline, until it reaches
-// kCriMaxLineBytes (then written as P), or until finish_stream() (then written as F, as
-// containerd does at end of file). Rotation, kubelet style: when the file would exceed
-// max_bytes, N.log is renamed to N.log.<UTC yyyymmdd-hhmmss.nnnnnnnnn> and a new N.log opened;
-// at most max_files files (the live one included) are kept, the oldest removed first.
+// handed to write(); a stream's unterminated tail is held until its newline, until it exceeds
+// kCriMaxLineBytes (then its first kCriMaxLineBytes are written as P), or until finish_stream()
+// (then written as P: containerd's treatment of output that does not end with a newline). A
+// line ended by "\r\n" is stored without the "\r", as containerd does. Rotation, kubelet style:
+// when the file would exceed max_bytes, N.log is renamed to N.log.<UTC yyyymmdd-hhmmss.nnnnnnnnn>
+// and a new N.log opened; at most max_files files (the live one included) are kept, the oldest
+// removed first.
 #pragma once
 
 #include <cstdint>

@@ -71,7 +71,7 @@ TEST_CASE("a CRI record formats and parses back", "[unit]") {
   CHECK_FALSE(runtime::parse_cri_record("garbage").ok());
 }
 
-TEST_CASE("the writer splits lines, interleaves streams and holds unterminated tails", "[unit]") {
+TEST_CASE("the writer splits lines, drops CR of CRLF, interleaves streams, holds tails", "[unit]") {
   TempDir dir;
   base::FakeClock clock(at("2026-11-23T17:52:00Z"));
   auto w = runtime::CriLogWriter::open(dir.path / "0.log", {}, clock);
@@ -79,7 +79,7 @@ TEST_CASE("the writer splits lines, interleaves streams and holds unterminated t
   REQUIRE(w->write(Stream::out, "one\ntw").ok());
   clock.advance(1ns);
   REQUIRE(w->write(Stream::err, "err1\n").ok());
-  REQUIRE(w->write(Stream::out, "o\n\nthree").ok());
+  REQUIRE(w->write(Stream::out, "o\n\r\nthree").ok());
   REQUIRE(w->finish_stream(Stream::out).ok());
   REQUIRE(w->finish_stream(Stream::err).ok());
   CHECK(slurp(dir.path / "0.log") ==
@@ -87,7 +87,7 @@ TEST_CASE("the writer splits lines, interleaves streams and holds unterminated t
         "2026-11-23T17:52:00.000000001Z stderr F err1\n"
         "2026-11-23T17:52:00.000000001Z stdout F two\n"
         "2026-11-23T17:52:00.000000001Z stdout F \n"
-        "2026-11-23T17:52:00.000000001Z stdout F three\n");
+        "2026-11-23T17:52:00.000000001Z stdout P three\n");
 }
 
 TEST_CASE("lines longer than 16 KiB become partial records", "[unit]") {
@@ -98,8 +98,10 @@ TEST_CASE("lines longer than 16 KiB become partial records", "[unit]") {
   const std::string big(runtime::kCriMaxLineBytes * 2 + 10, 'x');
   REQUIRE(w->write(Stream::out, big.substr(0, 100)).ok());  // arrives in pieces
   REQUIRE(w->write(Stream::out, big.substr(100) + "\n").ok());
+  // Exactly the limit is still one full line, also when its newline comes in a later chunk.
   const std::string exact(runtime::kCriMaxLineBytes, 'y');
-  REQUIRE(w->write(Stream::out, exact + "\n").ok());
+  REQUIRE(w->write(Stream::out, exact).ok());
+  REQUIRE(w->write(Stream::out, "\n").ok());
   const std::string prefix = "2026-11-23T17:52:00.000000000Z stdout ";
   const std::string k16(runtime::kCriMaxLineBytes, 'x');
   CHECK(slurp(dir.path / "0.log") == prefix + "P " + k16 + "\n" + prefix + "P " + k16 + "\n" +
