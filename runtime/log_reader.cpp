@@ -74,7 +74,7 @@ class Renderer {
     if (o_.since && rec->time < *o_.since) return {};
     out_.clear();
     if (o_.timestamps) {
-      out_ += format_rfc3339_nano_trimmed(rec->time);
+      out_ += format_rfc3339_nano(rec->time);
       out_.push_back(' ');
     }
     out_ += rec->content;

@@ -2,11 +2,11 @@
 //
 // Contract (kubelet's ReadLogs semantics): each record's content is written to the sink, a full
 // record followed by "\n", a partial one without; with `timestamps`, each record is prefixed by
-// its time (Go's RFC3339Nano, trailing zeros trimmed) and a space. `tail_lines` starts at the
-// N-th record from the end (counted before `since` filters); `since` drops records older than
-// it; `limit_bytes` stops after that many bytes of output (mid-line if need be). `previous` is
-// the caller's business: it passes the previous restart's file. Malformed lines are skipped.
-// Only the live file is read (rotated files are not, as with the kubelet).
+// its time and a space (RFC 3339 with nine fractional digits: the kubelet's RFC3339NanoFixed).
+// `tail_lines` starts at the N-th record from the end (counted before `since` filters); `since`
+// drops records older than it; `limit_bytes` stops after that many bytes of output (mid-line if
+// need be). `previous` is the caller's business: it passes the previous restart's file. Malformed
+// lines are skipped. Only the live file is read (rotated files are not, as with the kubelet).
 //
 // With `follow`, reading continues as the file grows and across rotations (the old file is
 // drained, then the new N.log is opened) until `cancel_fd` becomes readable, the sink fails, or

@@ -20,7 +20,7 @@ Parts split(base::TimePoint t) {
   return Parts{std::chrono::year_month_day(day), std::chrono::hh_mm_ss<nanoseconds>(ns - day)};
 }
 
-std::string format(base::TimePoint t, bool trim) {
+std::string format(base::TimePoint t) {
   const Parts p = split(t);
   char buf[48];
   const int n = std::snprintf(
@@ -30,10 +30,6 @@ std::string format(base::TimePoint t, bool trim) {
       static_cast<int>(p.time.seconds().count()),
       static_cast<long long>(p.time.subseconds().count()));
   std::string out(buf, static_cast<std::size_t>(n));
-  if (trim) {
-    while (out.back() == '0') out.pop_back();
-    if (out.back() == '.') out.pop_back();
-  }
   out.push_back('Z');
   return out;
 }
@@ -50,8 +46,7 @@ bool digits(std::string_view s, std::size_t pos, std::size_t count, int& value) 
 
 }  // namespace
 
-std::string format_rfc3339_nano(base::TimePoint t) { return format(t, false); }
-std::string format_rfc3339_nano_trimmed(base::TimePoint t) { return format(t, true); }
+std::string format_rfc3339_nano(base::TimePoint t) { return format(t); }
 
 base::Result<base::TimePoint> parse_rfc3339(std::string_view s) {
   auto bad = [&] {

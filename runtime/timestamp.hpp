@@ -2,10 +2,10 @@
 // the exit status file write them.
 //
 // Contract: format_rfc3339_nano() always writes nine fractional digits
-// ("2026-11-23T17:52:00.123456789Z", the fixed width CRI-O writes, so lines sort as text);
-// format_rfc3339_nano_trimmed() drops trailing zeros like Go's time.RFC3339Nano (what the kubelet
-// prints for `kubectl logs --timestamps`). parse_rfc3339() accepts 0 to 9 fractional digits and a
-// "Z" or "+hh:mm"/"-hh:mm" offset, and rejects anything else with an error quoting the input.
+// ("2026-11-23T17:52:00.123456789Z": the kubelet's RFC3339NanoFixed, which it also prints for
+// `kubectl logs --timestamps`; fixed width, so lines sort as text). parse_rfc3339() accepts 0 to
+// 9 fractional digits and a "Z" or "+hh:mm"/"-hh:mm" offset (the kubelet reads leniently), and
+// rejects anything else with an error quoting the input.
 #pragma once
 
 #include <string>
@@ -17,7 +17,6 @@
 namespace runtime {
 
 std::string format_rfc3339_nano(base::TimePoint t);
-std::string format_rfc3339_nano_trimmed(base::TimePoint t);
 base::Result<base::TimePoint> parse_rfc3339(std::string_view text);
 
 }  // namespace runtime

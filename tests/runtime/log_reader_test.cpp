@@ -40,16 +40,16 @@ TEST_CASE("reading a log gives its lines, partial records joined", "[unit]") {
   CHECK(f.read({}) == "one\ntwo\nthree\nfour\n");
 }
 
-TEST_CASE("timestamps prefix every record, Go-style trimmed", "[unit]") {
+TEST_CASE("timestamps prefix every record, with nine fractional digits", "[unit]") {
   Fixture f;
   runtime::LogReadOptions o;
   o.timestamps = true;
   CHECK(f.read(o) ==
-        "2026-11-23T17:52:00.1Z one\n"
-        "2026-11-23T17:52:01Z two\n"
-        "2026-11-23T17:52:02Z thr"
-        "2026-11-23T17:52:02.5Z ee\n"
-        "2026-11-23T17:52:03Z four\n");
+        "2026-11-23T17:52:00.100000000Z one\n"
+        "2026-11-23T17:52:01.000000000Z two\n"
+        "2026-11-23T17:52:02.000000000Z thr"
+        "2026-11-23T17:52:02.500000000Z ee\n"
+        "2026-11-23T17:52:03.000000000Z four\n");
 }
 
 TEST_CASE("tail counts records from the end of the file", "[unit]") {
