@@ -227,7 +227,8 @@ class Shim {
     state_.started_at = clock_.now();
     state_.container_pid = container_->init.pid();
     auto cticks = process_start_ticks(state_.container_pid);
-    if (cticks) state_.container_start_ticks = *cticks;  // else it already exited: a zombie
+    // Readable even if init already exited (an unreaped zombie keeps its /proc entry).
+    if (cticks) state_.container_start_ticks = *cticks;
     if (auto w = write_shim_state(paths_.state(), state_); !w) return w;
     report(report_fd_, "started " + std::to_string(state_.container_pid) + "\n");
     trim_resident_set();
