@@ -4,6 +4,13 @@
 //     state.db                      SQLite, WAL, synchronous=FULL for acknowledged writes
 //     images/                       content-addressed blobs + unpacked layers
 //     pods/<pod-uid>/               rootfs upper/work, shim state, exit status file
+//       <container>/                one container's state directory (ContainerStatePaths)
+//         spec.json                 the ContainerSpec the shim starts
+//         shim.json                 the shim's options (log rotation, termination message)
+//         state.json                written by the shim once the container runs: pids + starts
+//         exit.json                 written by the shim when the container ended (atomic)
+//         control                   fifo: "stop <grace ns>" requests to the shim
+//         shim.log                  the shim's own diagnostics
 //     logs/<ns>_<pod>_<uid>/<container>/<restart>.log      CRI log format
 //     tls/                          server certificate and key
 //     token                         bearer token for the HTTP API
@@ -36,6 +43,9 @@ class Paths {
   path images_dir() const { return state_dir_ / "images"; }
   path pods_dir() const { return state_dir_ / "pods"; }
   path pod_dir(std::string_view pod_uid) const { return pods_dir() / path(pod_uid); }
+  path container_state_dir(std::string_view pod_uid, std::string_view container) const {
+    return pod_dir(pod_uid) / path(container);
+  }
   path logs_dir() const { return state_dir_ / "logs"; }
   // logs/<namespace>_<pod>_<uid>/<container>/<restart>.log, as the kubelet lays them out.
   path container_log(std::string_view ns, std::string_view pod, std::string_view uid,
@@ -48,6 +58,19 @@ class Paths {
  private:
   path state_dir_;
   path run_dir_;
+};
+
+// The files of one container's state directory (pods/<pod-uid>/<container>/).
+struct ContainerStatePaths {
+  using path = std::filesystem::path;
+  path dir;
+
+  path spec() const { return dir / "spec.json"; }
+  path shim_options() const { return dir / "shim.json"; }
+  path state() const { return dir / "state.json"; }
+  path exit_status() const { return dir / "exit.json"; }
+  path control() const { return dir / "control"; }
+  path shim_log() const { return dir / "shim.log"; }
 };
 
 }  // namespace base

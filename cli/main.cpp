@@ -4,12 +4,14 @@
 
 #include "base/logging.hpp"
 #include "cli/run_command.hpp"
+#include "cli/shim_command.hpp"
 
 #ifndef BATCHLET_VERSION
 #define BATCHLET_VERSION "unknown"
 #endif
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "shim") return cli::shim_command(argc, argv);
   CLI::App app{"batchlet: run Kubernetes batch/v1 Jobs on this machine, without a cluster"};
   app.require_subcommand(1);
   std::string log_level = "warn";

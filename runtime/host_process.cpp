@@ -96,10 +96,13 @@ base::Result<HostProcess> spawn_host_process(const HostProcessSpec& spec) {
   auto file = resolve_executable(spec.argv.front(), env_value(spec.env, "PATH"));
   if (!file) return file.error();
 
-  auto out = base::make_pipe();
+  const bool given_fds = spec.stdout_fd >= 0 && spec.stderr_fd >= 0;
+  auto out = given_fds ? base::Result<base::Pipe>(base::Pipe{}) : base::make_pipe();
   if (!out) return out.error().context("spawn: stdout");
-  auto err = base::make_pipe();
+  auto err = given_fds ? base::Result<base::Pipe>(base::Pipe{}) : base::make_pipe();
   if (!err) return err.error().context("spawn: stderr");
+  const int child_out = given_fds ? spec.stdout_fd : out->write.get();
+  const int child_err = given_fds ? spec.stderr_fd : err->write.get();
   auto report = base::make_pipe();
   if (!report) return report.error().context("spawn: error channel");
 
@@ -112,8 +115,8 @@ base::Result<HostProcess> spawn_host_process(const HostProcessSpec& spec) {
   const pid_t pid = ::fork();
   if (pid < 0) return base::Error::from_errno("fork", errno);
   if (pid == 0) {
-    exec_child(report->write.get(), out->write.get(), err->write.get(), cwd.c_str(), file->c_str(),
-               argv.data(), envp.data(), parent);
+    exec_child(report->write.get(), child_out, child_err, cwd.c_str(), file->c_str(), argv.data(),
+               envp.data(), parent);
   }
   // Setting the group from both sides closes the race with an early signal_group().
   ::setpgid(pid, pid);
@@ -145,8 +148,10 @@ base::Result<HostProcess> spawn_host_process(const HostProcessSpec& spec) {
     }
   }
 
-  if (auto s = base::set_nonblocking(out->read.get()); !s) return s.error();
-  if (auto s = base::set_nonblocking(err->read.get()); !s) return s.error();
+  if (!given_fds) {
+    if (auto s = base::set_nonblocking(out->read.get()); !s) return s.error();
+    if (auto s = base::set_nonblocking(err->read.get()); !s) return s.error();
+  }
   return HostProcess{std::move(*child), std::move(out->read), std::move(err->read)};
 }
 

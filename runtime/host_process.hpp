@@ -22,11 +22,15 @@ struct HostProcessSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in the PATH of `env` when it has no '/'
   std::vector<std::string> env;   // "NAME=value"
   std::filesystem::path cwd = "/";
+  // When both are set (>= 0), the process writes to these descriptors (the caller keeps them)
+  // and HostProcess's pipes stay empty; otherwise pipes are created.
+  int stdout_fd = -1;
+  int stderr_fd = -1;
 };
 
 struct HostProcess {
   base::OwnedChild child;
-  base::UniqueFd stdout_pipe;  // read ends, non-blocking
+  base::UniqueFd stdout_pipe;  // read ends, non-blocking; empty with caller-given fds
   base::UniqueFd stderr_pipe;
 };
 

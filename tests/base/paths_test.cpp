@@ -12,6 +12,10 @@ TEST_CASE("paths follow the documented layout", "[unit]") {
   CHECK(paths.pod_dir("1234-uid") == "/tmp/state/pods/1234-uid");
   CHECK(paths.container_log("default", "pi-abcde", "1234-uid", "pi", 2) ==
         "/tmp/state/logs/default_pi-abcde_1234-uid/pi/2.log");
+  CHECK(paths.container_state_dir("1234-uid", "pi") == "/tmp/state/pods/1234-uid/pi");
+  const base::ContainerStatePaths files{paths.container_state_dir("1234-uid", "pi")};
+  CHECK(files.exit_status() == "/tmp/state/pods/1234-uid/pi/exit.json");
+  CHECK(files.control() == "/tmp/state/pods/1234-uid/pi/control");
   CHECK(paths.tls_dir() == "/tmp/state/tls");
   CHECK(paths.token_file() == "/tmp/state/token");
   CHECK(paths.kubeconfig() == "/tmp/state/kubeconfig.yaml");
