@@ -15,7 +15,15 @@ packages=(
   # dies computing more than 1000 digits of pi (the docs' bpi(2000)); the Python client; a
   # static busybox; setpriv (util-linux)
   perl libmath-bigint-perl python3-kubernetes busybox-static util-linux
+  # the VM tests of cgroup enforcement (tests/vm/): qemu (TCG) and cpio for the initramfs
+  qemu-system-x86 cpio
 )
+
+# The VM tests' Debian kernel, cached outside the build tree (downloads only when missing).
+fetch_vm_kernel() {
+  bash "$(dirname "$0")/../tests/vm/fetch-kernel.sh" ||
+    echo "install-deps: no VM kernel; the vm-labelled tests will be skipped" >&2
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -26,6 +34,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages are installed"
+  fetch_vm_kernel
   exit 0
 fi
 
@@ -37,3 +46,4 @@ fi
 echo "install-deps: installing ${missing[*]}"
 "${sudo[@]}" apt-get update -q
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fetch_vm_kernel
