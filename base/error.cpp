@@ -13,6 +13,12 @@ Error Error::from_errno(std::string_view what, int err) {
   return error;
 }
 
+Error Error::with_errno(std::string message, int err) {
+  Error error(std::move(message));
+  error.errno_ = err;
+  return error;
+}
+
 Error Error::context(std::string_view what) const& { return Error(*this).context(what); }
 
 Error Error::context(std::string_view what) && {

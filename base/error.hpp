@@ -17,6 +17,9 @@ class Error {
   // "<what>: <strerror(err)>", the shape of every failed system call's error. The errno is kept
   // (and survives context()), so callers can react to ENOENT or ENOSPC without parsing text.
   static Error from_errno(std::string_view what, int err);
+  // A message of the caller's words that still says which errno it amounts to (for libraries
+  // with their own error texts, like SQLite's "database or disk is full" = ENOSPC).
+  static Error with_errno(std::string message, int err);
 
   // Prepends the caller's context: Error("No such file").context("open /x") is
   // "open /x: No such file".

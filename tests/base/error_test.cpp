@@ -15,6 +15,14 @@ TEST_CASE("errors read from the outermost context inwards", "[unit]") {
         "load: open /x: No such file");
 }
 
+TEST_CASE("the errno of an error survives added context", "[unit]") {
+  CHECK(base::Error::from_errno("mkdir /x", EACCES).context("setup").sys_errno() == EACCES);
+  const base::Error full = base::Error::with_errno("database or disk is full", ENOSPC);
+  CHECK(full.message() == "database or disk is full");
+  CHECK(full.context("write job").sys_errno() == ENOSPC);
+  CHECK(base::Error("plain").sys_errno() == 0);
+}
+
 TEST_CASE("Result holds a value or an error", "[unit]") {
   base::Result<std::string> good = std::string("value");
   REQUIRE(good.ok());

@@ -1,0 +1,88 @@
+// agent/store.hpp: the durable object store — what etcd is to the API server, on one SQLite file;
+// the implementation of api::ObjectStore (whose header states the contract every store keeps).
+//
+// What this implementation adds:
+// - Every acknowledged write is durable (WAL, synchronous=FULL); a failed write changes nothing,
+//   on disk or in memory. ENOSPC: disk full; EROFS: read-only state directory.
+// - The change log keeps the newest `change_retention` entries.
+// - One writer at a time (writes are serialised inside), many concurrent readers on a small pool
+//   of read-only connections. No lock is held outside a call.
+// - The commit listener runs after each write commits, in resourceVersion order, under the
+//   writer's lock: it must only hand the change on (e.g. to a watch fan-out), never call back.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/sqlite.hpp"
+#include "api/object_store.hpp"
+#include "base/result.hpp"
+
+namespace agent {
+
+using api::Change;
+using api::ChangesResult;
+using api::ChangeType;
+using api::ListResult;
+using api::ObjectKey;
+using api::Preconditions;
+using api::Render;
+using api::ResourceVersion;
+using api::StoredObject;
+using api::WriteOutcome;
+using api::WriteResult;
+
+struct StoreOptions {
+  // Changes kept for watches to resume from (the API server keeps ~5 minutes of etcd history;
+  // a count bounds the file the same way without depending on the write rate).
+  std::int64_t change_retention = 10000;
+};
+
+class Store final : public api::ObjectStore {
+ public:
+  // Opens or creates the database, applying schema migrations. Fails on a database written by a
+  // newer batchlet, a corrupt file, or a state directory that cannot be written.
+  static base::Result<std::unique_ptr<Store>> open(const std::filesystem::path& file,
+                                                   StoreOptions options = {});
+  ~Store() override;
+
+  base::Result<WriteResult> create(const ObjectKey& key, const std::string& uid,
+                                   const Render& render) override;
+  base::Result<WriteResult> update(const ObjectKey& key, const Preconditions& preconditions,
+                                   const Render& render) override;
+  base::Result<WriteResult> remove(const ObjectKey& key, const Preconditions& preconditions,
+                                   const Render& render) override;
+
+  base::Result<std::optional<StoredObject>> get(const ObjectKey& key) override;
+  // All objects of `resource`, in `name_space` or in every namespace when it is nullopt.
+  base::Result<ListResult> list(const std::string& resource,
+                                const std::optional<std::string>& name_space) override;
+  // Changes after `since` (exclusive), oldest first, at most `limit`.
+  base::Result<ChangesResult> changes_since(ResourceVersion since,
+                                            std::size_t limit = 10000) override;
+  base::Result<ResourceVersion> current_resource_version() override;
+
+  void set_commit_listener(std::function<void(const Change&)> listener);
+
+ private:
+  class Readers;
+  Store(std::filesystem::path file, StoreOptions options, sqlite::Database writer);
+  base::Result<WriteResult> write(const ObjectKey& key, ChangeType type,
+                                  const std::string& create_uid, const Preconditions& preconditions,
+                                  const Render& render);
+
+  std::filesystem::path file_;
+  StoreOptions options_;
+  std::mutex write_mutex_;
+  sqlite::Database writer_;
+  std::function<void(const Change&)> listener_;
+  std::unique_ptr<Readers> readers_;
+};
+
+}  // namespace agent
