@@ -1,0 +1,116 @@
+// tests/runtime/container_bad_input_test.cpp: each bad spec gives a precise error at the right
+// stage and leaves nothing behind: no mount (/proc/self/mountinfo unchanged) and no process.
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "container_test_support.hpp"
+#include "runtime/host_path.hpp"
+
+namespace {
+
+std::string mountinfo() {
+  auto text = base::read_file("/proc/self/mountinfo");
+  REQUIRE(text.ok());
+  return *text;
+}
+
+// Spawns `spec`, expects failure at `stage` with `message`, and that nothing is left.
+void expect_failure(const runtime::ContainerSpec& spec, runtime::SpawnStage stage,
+                    const std::string& message) {
+  const std::string before = mountinfo();
+  auto spawned = runtime::spawn_container(spec, {-1, 2, 2});
+  REQUIRE(!spawned.ok());
+  CHECK(spawned.error().error.message() == message);
+  CHECK(static_cast<int>(spawned.error().stage) == static_cast<int>(stage));
+  CHECK(mountinfo() == before);
+  CHECK(no_children());
+}
+
+}  // namespace
+
+TEST_CASE("bad container specs fail precisely and leave nothing behind", "[integration][root]") {
+  if (!running_as_root()) return;
+  BusyboxRootfs rootfs;
+  using runtime::SpawnStage;
+  auto spec = busybox_spec(rootfs, {"true"});
+
+  SECTION("missing rootfs") {
+    spec.rootfs.directory = "/nonexistent/rootfs";
+    expect_failure(spec, SpawnStage::create,
+                   "rootfs /nonexistent/rootfs: No such file or directory");
+  }
+  SECTION("a program that does not exist, by path") {
+    spec.argv = {"/usr/bin/perl"};
+    expect_failure(spec, SpawnStage::start, "exec \"/usr/bin/perl\": No such file or directory");
+  }
+  SECTION("a program that is not in $PATH") {
+    spec.argv = {"perl", "-e", "1"};
+    expect_failure(spec, SpawnStage::start, "exec: \"perl\": executable file not found in $PATH");
+  }
+  SECTION("a program that is not executable") {
+    spec.argv = {"/etc/plain"};
+    expect_failure(spec, SpawnStage::start, "exec \"/etc/plain\": Permission denied");
+  }
+  SECTION("a working directory that does not exist") {
+    spec.cwd = "/nope";
+    expect_failure(spec, SpawnStage::start, "chdir \"/nope\": No such file or directory");
+  }
+  SECTION("an unknown user") {
+    spec.user_name = "bob";
+    expect_failure(spec, SpawnStage::create,
+                   "unable to find user bob: no matching entries in passwd file");
+  }
+  SECTION("runAsNonRoot with uid 0") {
+    spec.run_as_non_root = true;
+    expect_failure(spec, SpawnStage::config,
+                   "container has runAsNonRoot and image will run as root");
+  }
+  SECTION("an invalid seccomp profile") {
+    TempDir dir;
+    const auto profile = dir.path / "profile.json";
+    std::ofstream(profile) << R"({"defaultAction": "SCMP_ACT_MAYBE"})";
+    spec.seccomp.kind = runtime::SeccompSpec::Kind::localhost;
+    spec.seccomp.localhost_profile = profile;
+    expect_failure(
+        spec, SpawnStage::create,
+        "load seccomp profile " + profile.string() + ": unknown seccomp action \"SCMP_ACT_MAYBE\"");
+  }
+  SECTION("a missing seccomp profile file") {
+    spec.seccomp.kind = runtime::SeccompSpec::Kind::localhost;
+    spec.seccomp.localhost_profile = "/nonexistent/profile.json";
+    expect_failure(
+        spec, SpawnStage::create,
+        "load seccomp profile /nonexistent/profile.json: read /nonexistent/profile.json: "
+        "No such file or directory");
+  }
+  SECTION("an unknown capability") {
+    spec.capabilities_add = {"CAP_FLY"};
+    expect_failure(spec, SpawnStage::create, "add capability: unknown capability \"CAP_FLY\"");
+  }
+  SECTION("a mount onto a path the rootfs cannot hold, failing inside the container") {
+    runtime::MountSpec m;
+    m.source = rootfs.dir.path;
+    m.destination = "/etc/passwd/sub";  // /etc/passwd is a file
+    spec.mounts.push_back(m);
+    expect_failure(
+        spec, SpawnStage::start,
+        "bind mount " + rootfs.dir.path.string() + " on /etc/passwd/sub: Not a directory");
+  }
+}
+
+TEST_CASE("a hostPath of type Directory that does not exist is refused before any spawn",
+          "[integration][root]") {
+  CHECK(runtime::check_host_path("/nonexistent/dir", runtime::HostPathType::directory)
+            .error()
+            .message() == "hostPath type check failed: /nonexistent/dir is not a directory");
+  CHECK(no_children());
+}
+
+TEST_CASE("a successful spawn leaves the caller's mounts as they were", "[integration][root]") {
+  if (!running_as_root()) return;
+  BusyboxRootfs rootfs;
+  const std::string before = mountinfo();
+  auto r = run_container(busybox_spec(rootfs, {"sh", "-c", "grep -c . /proc/self/mountinfo"}));
+  CHECK(r.exit.success());
+  CHECK(mountinfo() == before);
+}
