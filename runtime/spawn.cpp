@@ -167,6 +167,8 @@ std::string describe_op(const MountOp& op) {
       return std::string("mask ") + op.target;
     case OpKind::read_only:
       return "make " + std::string(op.target) + " read-only";
+    case OpKind::detach:
+      return "unmount " + std::string(op.target);
   }
   return "mount";
 }
@@ -325,6 +327,13 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   // The filesystem, in the order the child mounts it.
   PlanBuilder b;
   constexpr unsigned long kNoSuidDevExec = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  if (spec.rootfs.kind == RootfsSpec::Kind::host) {
+    // The host's own trees go: the kernel refuses to stack a sysfs (or cgroup2) on the same
+    // superblock's mount, and nothing of the host's /dev may show through.
+    for (const char* path : {"/sys", "/proc", "/dev", "/run", "/tmp"}) {
+      b.optional_op(OpKind::detach, path);
+    }
+  }
   b.fs("proc", "/proc", "proc", kNoSuidDevExec, nullptr);
   b.fs("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
   for (const char* dev : kDevices) {

@@ -172,6 +172,10 @@ int apply(int root_fd, const MountOp& op) {
       rc = ::mount(at.text, at.text, nullptr, MS_BIND | MS_REC, nullptr);
       if (rc == 0) rc = set_read_only(root_fd, op.target, true);
       break;
+    case OpKind::detach:
+      rc = ::umount2(at.text, MNT_DETACH);
+      if (rc != 0 && errno == EINVAL) rc = 0;  // nothing mounted there
+      break;
     case OpKind::symlink:
       break;
   }

@@ -61,6 +61,7 @@ enum class OpKind : std::uint8_t {
   symlink,    // a symlink named `fstype` in directory `target`, pointing to `source`
   mask,       // hide target: /dev/null over a file, an empty read-only tmpfs over a directory
   read_only,  // bind target onto itself, read-only
+  detach,     // lazily unmount what is mounted on target (the host's /proc, /dev, /sys)
 };
 
 struct MountOp {
