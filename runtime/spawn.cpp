@@ -284,13 +284,6 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   return out;
 }
 
-struct ChildStack {
-  void* base = MAP_FAILED;
-  std::size_t size = 0;
-  ~ChildStack() {
-    if (base != MAP_FAILED) ::munmap(base, size);
-  }
-};
 
 CapabilitySet own_permitted_capabilities() {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -299,7 +292,17 @@ CapabilitySet own_permitted_capabilities() {
   return (CapabilitySet{data[1].permitted} << 32) | data[0].permitted;
 }
 
+#if BATCHLET_CLONE_VM
+struct ChildStack {
+  void* base = MAP_FAILED;
+  std::size_t size = 0;
+  ~ChildStack() {
+    if (base != MAP_FAILED) ::munmap(base, size);
+  }
+};
+
 int child_entry(void* arg) { return detail::run_child(*static_cast<const ChildPlan*>(arg)); }
+#endif
 
 }  // namespace
 
