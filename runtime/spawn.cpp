@@ -177,6 +177,8 @@ std::string describe_op(const MountOp& op) {
 base::Error child_error(const ChildReport& r, const ContainerSpec& spec, const ChildPlan& plan) {
   const int err = r.err;
   switch (static_cast<ChildStep>(r.step)) {
+    case ChildStep::wait_for_id_maps:
+      return base::Error::from_errno("wait for the user namespace's id maps", err);
     case ChildStep::make_mounts_private:
       return base::Error::from_errno("make mounts private", err);
     case ChildStep::mount_rootfs:
@@ -284,12 +286,33 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   return out;
 }
 
-
 CapabilitySet own_permitted_capabilities() {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2]{};
   if (::syscall(SYS_capget, &header, data) != 0) return all_capabilities();
   return (CapabilitySet{data[1].permitted} << 32) | data[0].permitted;
+}
+
+base::Status write_text(const std::string& file, const std::string& text) {
+  base::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd.valid() || ::write(fd.get(), text.data(), text.size()) != ssize_t(text.size())) {
+    return base::Error::from_errno("write " + file, errno);
+  }
+  return {};
+}
+
+// One id each: the container's uid and gid are ours outside. setgroups must be denied before
+// an unprivileged process may write a gid map.
+base::Status write_id_maps(pid_t pid, std::uint32_t uid, std::uint32_t gid) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  if (auto s = write_text(proc + "/uid_map",
+                          std::to_string(uid) + " " + std::to_string(::geteuid()) + " 1\n");
+      !s) {
+    return s;
+  }
+  if (auto s = write_text(proc + "/setgroups", "deny"); !s) return s;
+  return write_text(proc + "/gid_map",
+                    std::to_string(gid) + " " + std::to_string(::getegid()) + " 1\n");
 }
 
 #if BATCHLET_CLONE_VM
@@ -318,8 +341,11 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   }
   auto caps = resolve_capabilities(spec.privileged, spec.capabilities_add, spec.capabilities_drop);
   if (!caps.ok()) return create_error(caps.error());
-  // A container cannot get what its spawner lacks (a sandboxed spawner may miss some).
-  *caps &= own_permitted_capabilities();
+  // Rootless: a user namespace mapping the container's uid and gid onto ours (one id each).
+  const bool rootless = ::geteuid() != 0;
+  // A container cannot get what its spawner lacks (a sandboxed spawner may miss some); rootless,
+  // it gets them in its own user namespace.
+  if (!rootless) *caps &= own_permitted_capabilities();
   SeccompProgram seccomp;
   if (!spec.privileged) {
     auto program = compile_seccomp(spec.seccomp, *caps);
@@ -343,7 +369,8 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
     b.bind(std::string("/dev/") + dev, std::string("/dev/") + dev, true, false);
   }
   b.fs("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-       "newinstance,ptmxmode=0666,mode=0620,gid=5");
+       rootless ? "newinstance,ptmxmode=0666,mode=0620"  // gid 5 is not mapped
+                : "newinstance,ptmxmode=0666,mode=0620,gid=5");
   b.symlink("pts/ptmx", "/dev", "ptmx");
   b.fs("shm", "/dev/shm", "tmpfs", kNoSuidDevExec, "mode=1777,size=65536k");
   b.fs("mqueue", "/dev/mqueue", "mqueue", kNoSuidDevExec, nullptr);
@@ -353,6 +380,7 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   b.symlink("/proc/self/fd/2", "/dev", "stderr");
   b.symlink("/proc/kcore", "/dev", "core");
   b.fs("sysfs", "/sys", "sysfs", kNoSuidDevExec | (spec.privileged ? 0 : MS_RDONLY), nullptr);
+  b.ops().back().fallback_bind = "/sys";
   b.fs("cgroup2", "/sys/fs/cgroup", "cgroup2", kNoSuidDevExec | (spec.privileged ? 0 : MS_RDONLY),
        nullptr);
   if (spec.rootfs.kind == RootfsSpec::Kind::host) {
@@ -494,11 +522,14 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   }
   plan.signals_to_default = non_default.data();
   plan.signal_count = non_default.size();
+  plan.wait_for_id_maps = rootless;
+  if (rootless) plan.group_count = 0;
 
   int pidfd = -1;
   clone_args args{};
   args.flags = CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-               CLONE_NEWCGROUP | (spec.host_network ? 0 : CLONE_NEWNET);
+               CLONE_NEWCGROUP | (spec.host_network ? 0 : CLONE_NEWNET) |
+               (rootless ? CLONE_NEWUSER : 0);
   args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
   args.exit_signal = SIGCHLD;
   if (cgroup_fd.valid()) {
@@ -509,18 +540,25 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   int clone_errno = 0;
 #if BATCHLET_CLONE_VM
   ChildStack stack;
-  stack.size = 256 * 1024;
-  stack.base = ::mmap(nullptr, stack.size, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
-  if (stack.base == MAP_FAILED) {
-    ::pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
-    return create_error(base::Error::from_errno("spawn: allocate child stack", errno));
+  if (rootless) {
+    // The child must wait for its id maps while we write them: no CLONE_VFORK, so no CLONE_VM.
+    pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid == 0) ::_exit(detail::run_child(plan));
+    if (pid < 0) clone_errno = errno;
+  } else {
+    stack.size = 256 * 1024;
+    stack.base = ::mmap(nullptr, stack.size, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+    if (stack.base == MAP_FAILED) {
+      ::pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
+      return create_error(base::Error::from_errno("spawn: allocate child stack", errno));
+    }
+    args.flags |= CLONE_VM | CLONE_VFORK;
+    args.stack = reinterpret_cast<std::uint64_t>(stack.base);
+    args.stack_size = stack.size;
+    pid = batchlet_clone3_on_stack(&args, sizeof args, child_entry, &plan);
+    if (pid < 0) clone_errno = static_cast<int>(-pid);
   }
-  args.flags |= CLONE_VM | CLONE_VFORK;
-  args.stack = reinterpret_cast<std::uint64_t>(stack.base);
-  args.stack_size = stack.size;
-  pid = batchlet_clone3_on_stack(&args, sizeof args, child_entry, &plan);
-  if (pid < 0) clone_errno = static_cast<int>(-pid);
 #else
   pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) ::_exit(detail::run_child(plan));
@@ -530,6 +568,14 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   if (pid < 0) return create_error(base::Error::from_errno("clone3", clone_errno));
 
   Container container(static_cast<pid_t>(pid), base::UniqueFd(pidfd), std::move(cgroup_fd));
+  if (rootless) {
+    if (auto s = write_id_maps(static_cast<pid_t>(pid), user->uid, user->gid); !s) {
+      return create_error(s.error());  // ~Container kills and reaps the waiting child
+    }
+    if (::send(report_read.get(), "g", 1, MSG_NOSIGNAL) != 1) {
+      return create_error(base::Error::from_errno("spawn: release the child", errno));
+    }
+  }
   // The child's copy of the write end closes at exec (or exit): EOF means the program runs.
   report_write.reset();
   ChildReport report;

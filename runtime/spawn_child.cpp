@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -152,6 +153,10 @@ int apply(int root_fd, const MountOp& op) {
   switch (op.kind) {
     case OpKind::mount_fs:
       rc = ::mount(op.source, at.text, op.fstype, op.flags, op.data);
+      if (rc != 0 && errno == EPERM && op.fallback_bind != nullptr) {
+        rc = ::mount(op.fallback_bind, at.text, nullptr, MS_BIND | MS_REC, nullptr);
+        if (rc == 0 && (op.flags & MS_RDONLY) != 0) rc = set_read_only(root_fd, op.target, true);
+      }
       break;
     case OpKind::bind:
       rc = ::mount(op.source, at.text, nullptr, MS_BIND | MS_REC, nullptr);
@@ -227,6 +232,16 @@ ChildStep exec_program(const ChildPlan& plan) {
 }  // namespace
 
 int run_child(const ChildPlan& plan) {
+  // 0. Rootless: nothing below works before the parent has mapped our ids.
+  if (plan.wait_for_id_maps) {
+    char go = 0;
+    ssize_t n;
+    do {
+      n = ::recv(plan.report_fd, &go, 1, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) return fail(plan, ChildStep::wait_for_id_maps, -1, n == 0 ? EPIPE : errno);
+  }
+
   // 1. Nothing mounted from here on may propagate back to the host.
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
     return fail(plan, ChildStep::make_mounts_private);
@@ -311,7 +326,7 @@ int run_child(const ChildPlan& plan) {
     return fail(plan, ChildStep::seccomp);
   }
   if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return fail(plan, ChildStep::keep_caps);
-  if (::syscall(SYS_setgroups, plan.group_count, plan.groups) != 0) {
+  if (!plan.wait_for_id_maps && ::syscall(SYS_setgroups, plan.group_count, plan.groups) != 0) {
     return fail(plan, ChildStep::setgroups);
   }
   if (::syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) {

@@ -22,7 +22,8 @@ namespace runtime::detail {
 
 // The numbered points of the child's script, in the order it passes them.
 enum class ChildStep : std::uint32_t {
-  make_mounts_private = 1,
+  wait_for_id_maps = 1,
+  make_mounts_private,
   mount_rootfs,
   open_rootfs,
   mount_op,  // ChildReport::index says which MountOp
@@ -74,6 +75,9 @@ struct MountOp {
   bool target_is_file = false;  // create a file, not a directory, when the target is missing
   bool read_only = false;
   bool optional = false;  // skip when the target does not exist (masks, read-only paths)
+  // mount_fs: when the kernel refuses the mount (EPERM: sysfs in a user namespace that does not
+  // own the network namespace), bind this host path recursively instead.
+  const char* fallback_bind = nullptr;
 };
 
 struct ChildPlan {
@@ -115,6 +119,10 @@ struct ChildPlan {
 
   const int* signals_to_default = nullptr;  // dispositions that are not SIG_DFL in the parent
   std::size_t signal_count = 0;
+
+  // Rootless: the child waits for one byte on report_fd (the parent has written its uid and
+  // gid maps by then) and does not call setgroups (denied with a single-id mapping).
+  bool wait_for_id_maps = false;
 };
 
 // The child's script. Does not return on success (the program is exec'd); after a failure it
