@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <optional>
+#include <utility>
 #include <variant>
 
 #include "base/owned_child.hpp"
@@ -58,7 +59,10 @@ class Container {
       : pid_(pid), pidfd_(std::move(pidfd)), cgroup_fd_(std::move(cgroup_fd)) {}
   // Kills (as stop() with no grace) and reaps a container still owned.
   ~Container();
-  Container(Container&& other) noexcept = default;
+  Container(Container&& other) noexcept
+      : pid_(std::exchange(other.pid_, -1)),
+        pidfd_(std::move(other.pidfd_)),
+        cgroup_fd_(std::move(other.cgroup_fd_)) {}
   Container& operator=(Container&& other) noexcept;
   Container(const Container&) = delete;
   Container& operator=(const Container&) = delete;

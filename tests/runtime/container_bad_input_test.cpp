@@ -1,6 +1,7 @@
 // tests/runtime/container_bad_input_test.cpp: each bad spec gives a precise error at the right
 // stage and leaves nothing behind: no mount (/proc/self/mountinfo unchanged) and no process.
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "container_test_support.hpp"
@@ -113,4 +114,26 @@ TEST_CASE("a successful spawn leaves the caller's mounts as they were", "[integr
   auto r = run_container(busybox_spec(rootfs, {"sh", "-c", "grep -c . /proc/self/mountinfo"}));
   CHECK(r.exit.success());
   CHECK(mountinfo() == before);
+}
+
+TEST_CASE("a spawn that fails inside its cgroup leaves the cgroup empty",
+          "[integration][root][cgroup2]") {
+  if (!running_as_root()) return;
+  const fs::path unified = "/sys/fs/cgroup/unified";
+  if (!fs::exists(unified / "cgroup.procs")) return;
+  auto own = base::read_file("/proc/self/cgroup");
+  REQUIRE(own.ok());
+  const auto pos = own->find("0::");
+  REQUIRE(pos != std::string::npos);
+  std::string rel = own->substr(pos + 4);
+  rel = rel.substr(0, rel.find('\n'));
+  const fs::path cgroup = unified / rel / ("batchlet-bad-" + std::to_string(::getpid()));
+  REQUIRE(::mkdir(cgroup.c_str(), 0755) == 0);
+  BusyboxRootfs rootfs;
+  auto spec = busybox_spec(rootfs, {"/usr/bin/perl"});
+  spec.cgroup_dir = cgroup;
+  expect_failure(spec, runtime::SpawnStage::start,
+                 "exec \"/usr/bin/perl\": No such file or directory");
+  CHECK(base::read_file(cgroup / "cgroup.procs").value().empty());
+  CHECK(::rmdir(cgroup.c_str()) == 0);
 }

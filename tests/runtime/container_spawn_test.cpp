@@ -7,6 +7,7 @@
 
 #include "container_test_support.hpp"
 #include "runtime/capabilities.hpp"
+#include "runtime/etc_files.hpp"
 
 namespace {
 
@@ -191,4 +192,22 @@ TEST_CASE("stop: a program that handles SIGTERM ends within the grace period",
   REQUIRE(exit.ok());
   CHECK(exit->signal == 0);
   CHECK(exit->exit_code == 3);
+}
+
+TEST_CASE("per-pod /etc/hostname, /etc/hosts and /etc/resolv.conf are bind-mounted in",
+          "[integration][root]") {
+  if (!running_as_root()) return;
+  BusyboxRootfs rootfs;
+  TempDir pod;
+  runtime::HostsFileSpec hosts;
+  hosts.host_network = false;
+  hosts.pod_ips = {"10.1.2.3"};
+  hosts.hostname = "job-abc";
+  auto mounts = runtime::write_etc_files(
+      pod.path, {"job-abc\n", runtime::make_hosts_file(hosts), "nameserver 10.0.0.10\n"});
+  REQUIRE(mounts.ok());
+  auto spec = busybox_spec(
+      rootfs, {"sh", "-c", "cat /etc/hostname; tail -n 1 /etc/hosts; cat /etc/resolv.conf"});
+  spec.mounts = *mounts;
+  CHECK(run_container(spec).out == "job-abc\n10.1.2.3\tjob-abc\nnameserver 10.0.0.10\n");
 }
