@@ -16,14 +16,22 @@ std::string mountinfo() {
 }
 
 // Spawns `spec`, expects failure at `stage` with `message`, and that nothing is left.
+std::size_t open_fds() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
 void expect_failure(const runtime::ContainerSpec& spec, runtime::SpawnStage stage,
                     const std::string& message) {
   const std::string before = mountinfo();
+  const std::size_t fds_before = open_fds();
   auto spawned = runtime::spawn_container(spec, {-1, 2, 2});
   REQUIRE(!spawned.ok());
   CHECK(spawned.error().error.message() == message);
   CHECK(static_cast<int>(spawned.error().stage) == static_cast<int>(stage));
   CHECK(mountinfo() == before);
+  CHECK(open_fds() == fds_before);
   CHECK(no_children());
 }
 

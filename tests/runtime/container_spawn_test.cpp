@@ -3,7 +3,10 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdio>
+#include <thread>
+#include <vector>
 
 #include "container_test_support.hpp"
 #include "runtime/capabilities.hpp"
@@ -117,15 +120,18 @@ TEST_CASE("a read-only rootfs refuses writes; a tmpfs volume accepts them", "[in
   if (!running_as_root()) return;
   BusyboxRootfs rootfs;
   auto spec = busybox_spec(
-      rootfs,
-      {"sh", "-c", "touch /new 2>/dev/null; echo root=$?; touch /scratch/new; echo tmpfs=$?"});
+      rootfs, {"sh", "-c",
+               "touch /new 2>/dev/null; echo root=$?; touch /scratch/new; echo tmpfs=$?; "
+               "stat -f -c '%b*%S' /scratch"});
   spec.rootfs.read_only = true;
   runtime::MountSpec scratch;
   scratch.kind = runtime::MountSpec::Kind::tmpfs;
   scratch.destination = "/scratch";
   scratch.tmpfs_size_bytes = 1 << 20;
   spec.mounts.push_back(scratch);
-  CHECK(run_container(spec).out == "root=1\ntmpfs=0\n");
+  auto r = run_container(spec);
+  INFO(r.err);
+  CHECK(r.out == "root=1\ntmpfs=0\n256*4096\n");  // sizeLimit 1 MiB
   CHECK(!fs::exists(rootfs.root / "new"));
 }
 
@@ -210,4 +216,43 @@ TEST_CASE("per-pod /etc/hostname, /etc/hosts and /etc/resolv.conf are bind-mount
       rootfs, {"sh", "-c", "cat /etc/hostname; tail -n 1 /etc/hosts; cat /etc/resolv.conf"});
   spec.mounts = *mounts;
   CHECK(run_container(spec).out == "job-abc\n10.1.2.3\tjob-abc\nnameserver 10.0.0.10\n");
+}
+
+TEST_CASE("a Localhost seccomp profile is what the container runs under", "[integration][root]") {
+  if (!running_as_root()) return;
+  BusyboxRootfs rootfs;
+  TempDir dir;
+  const auto profile = dir.path / "profile.json";
+  std::ofstream(profile) << R"({"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]})";
+  auto spec = busybox_spec(rootfs, {"sh", "-c", "mkdir /made 2>&1; container_probe keyctl"});
+  spec.seccomp.kind = runtime::SeccompSpec::Kind::localhost;
+  spec.seccomp.localhost_profile = profile;
+  CHECK(run_container(spec).out ==
+        "mkdir: can't create directory '/made': Permission denied\nok\n");
+}
+
+TEST_CASE("containers spawned from several threads at once all start", "[integration][root]") {
+  if (!running_as_root()) return;
+  BusyboxRootfs rootfs;
+  const auto spec = busybox_spec(rootfs, {"sh", "-c", "echo $$"});
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        auto out = base::make_pipe();
+        if (!out.ok()) return;
+        auto spawned = runtime::spawn_container(spec, {-1, out->write.get(), 2});
+        out->write.reset();
+        if (!spawned.ok()) continue;
+        const std::string text = drain(out->read.get());
+        auto exit = spawned.value().wait();
+        if (exit.ok() && exit->success() && text == "1\n") ++good;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(good == 40);
+  CHECK(no_children());
 }

@@ -41,9 +41,9 @@ struct BusyboxRootfs {
     fs::create_directories(root / "bin");
     fs::create_directories(root / "etc");
     fs::copy_file("/bin/busybox", root / "bin/busybox");
-    for (const char* applet :
-         {"sh", "cat", "echo", "id", "ls", "mount", "touch", "sleep", "true", "false", "grep",
-          "test", "ps", "hostname", "head", "tail", "wc", "stat"}) {
+    for (const char* applet : {"sh",    "cat",  "echo",  "id",   "ls",   "mount", "touch",
+                               "sleep", "true", "false", "grep", "test", "ps",    "hostname",
+                               "head",  "tail", "wc",    "stat", "df",   "awk",   "mkdir"}) {
       fs::create_symlink("busybox", root / "bin" / applet);
     }
     fs::copy_file(CONTAINER_PROBE, root / "bin/container_probe");
