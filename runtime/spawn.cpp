@@ -155,6 +155,16 @@ class PlanBuilder {
   std::vector<MountOp> ops_;
 };
 
+std::string rlimit_name(int resource) {
+  static const char* const names[] = {
+      "RLIMIT_CPU",      "RLIMIT_FSIZE", "RLIMIT_DATA",   "RLIMIT_STACK",
+      "RLIMIT_CORE",     "RLIMIT_RSS",   "RLIMIT_NPROC",  "RLIMIT_NOFILE",
+      "RLIMIT_MEMLOCK",  "RLIMIT_AS",    "RLIMIT_LOCKS",  "RLIMIT_SIGPENDING",
+      "RLIMIT_MSGQUEUE", "RLIMIT_NICE",  "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
+  if (resource >= 0 && resource < int(std::size(names))) return names[resource];
+  return "resource " + std::to_string(resource);
+}
+
 std::string describe_op(const MountOp& op) {
   switch (op.kind) {
     case OpKind::mount_fs:
@@ -207,7 +217,7 @@ base::Error child_error(const ChildReport& r, const ContainerSpec& spec, const C
     case ChildStep::stdio:
       return base::Error::from_errno("set up stdio", err);
     case ChildStep::rlimit:
-      return base::Error::from_errno("setrlimit " + std::to_string(plan.rlimits[r.index].resource),
+      return base::Error::from_errno("setrlimit " + rlimit_name(plan.rlimits[r.index].resource),
                                      err);
     case ChildStep::bounding_set:
       return base::Error::from_errno("drop capability " + std::to_string(r.index), err);
@@ -334,6 +344,11 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
     return create_error(base::Error("spawn: no command given"));
   }
   if (auto s = check_rootfs(spec.rootfs); !s) return create_error(s.error());
+  if (spec.rootfs.kind != RootfsSpec::Kind::directory && !spec.rootfs.mount_point.empty()) {
+    if (auto s = check_directory(spec.rootfs.mount_point, "rootfs mount point"); !s) {
+      return create_error(s.error());
+    }
+  }
   auto user = resolve_user(spec);
   if (!user.ok()) return create_error(user.error());
   if (spec.run_as_non_root && user->uid == 0) {
@@ -565,7 +580,11 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   if (pid < 0) clone_errno = errno;
 #endif
   ::pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
-  if (pid < 0) return create_error(base::Error::from_errno("clone3", clone_errno));
+  if (pid < 0) {
+    std::string what = "clone3";
+    if (!spec.cgroup_dir.empty()) what += " into cgroup " + spec.cgroup_dir.string();
+    return create_error(base::Error::from_errno(what, clone_errno));
+  }
 
   Container container(static_cast<pid_t>(pid), base::UniqueFd(pidfd), std::move(cgroup_fd));
   if (rootless) {

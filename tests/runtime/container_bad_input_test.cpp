@@ -1,5 +1,6 @@
 // tests/runtime/container_bad_input_test.cpp: each bad spec gives a precise error at the right
 // stage and leaves nothing behind: no mount (/proc/self/mountinfo unchanged) and no process.
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -91,6 +92,16 @@ TEST_CASE("bad container specs fail precisely and leave nothing behind", "[integ
         spec, SpawnStage::create,
         "load seccomp profile /nonexistent/profile.json: read /nonexistent/profile.json: "
         "No such file or directory");
+  }
+  SECTION("an rlimit whose soft limit exceeds its hard limit") {
+    spec.rlimits = {{RLIMIT_NOFILE, 512, 256}};
+    expect_failure(spec, SpawnStage::start, "setrlimit RLIMIT_NOFILE: Invalid argument");
+  }
+  SECTION("an overlay mount point that does not exist") {
+    spec.rootfs.kind = runtime::RootfsSpec::Kind::host;
+    spec.rootfs.mount_point = "/nonexistent/mnt";
+    expect_failure(spec, SpawnStage::create,
+                   "rootfs mount point /nonexistent/mnt: No such file or directory");
   }
   SECTION("an unknown capability") {
     spec.capabilities_add = {"CAP_FLY"};
