@@ -199,7 +199,13 @@ base::Error child_error(const ChildReport& r, const ContainerSpec& spec, const C
       return base::Error::from_errno("open rootfs " + std::string(plan.rootfs_mount_point), err);
     case ChildStep::mount_op:
       if (r.index >= 0 && static_cast<std::size_t>(r.index) < plan.op_count) {
-        return base::Error::from_errno(describe_op(plan.ops[r.index]), err);
+        auto e = base::Error::from_errno(describe_op(plan.ops[r.index]), err);
+        if (err == EROFS && plan.rootfs_kind == RootfsSpec::Kind::host) {
+          // The host's / is never written: a volume needs a mount point that exists there.
+          return base::Error(e.message() + " (the host rootfs is read-only: the mount point " +
+                             plan.ops[r.index].target + " must exist on the host)");
+        }
+        return e;
       }
       return base::Error::from_errno("mount", err);
     case ChildStep::set_hostname:

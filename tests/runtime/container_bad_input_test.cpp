@@ -103,6 +103,17 @@ TEST_CASE("bad container specs fail precisely and leave nothing behind", "[integ
     expect_failure(spec, SpawnStage::create,
                    "rootfs mount point /nonexistent/mnt: No such file or directory");
   }
+  SECTION("a volume on the host rootfs whose mount point does not exist on the host") {
+    spec.rootfs.kind = runtime::RootfsSpec::Kind::host;
+    runtime::MountSpec m;
+    m.source = rootfs.dir.path;
+    m.destination = "/batchlet-no-such-dir";
+    spec.mounts.push_back(m);
+    expect_failure(spec, SpawnStage::start,
+                   "bind mount " + rootfs.dir.path.string() +
+                       " on /batchlet-no-such-dir: Read-only file system (the host rootfs is "
+                       "read-only: the mount point /batchlet-no-such-dir must exist on the host)");
+  }
   SECTION("an unknown capability") {
     spec.capabilities_add = {"CAP_FLY"};
     expect_failure(spec, SpawnStage::create, "add capability: unknown capability \"CAP_FLY\"");
