@@ -64,8 +64,14 @@ struct FdPath {
 
 // Opens `path` (inside the rootfs) as O_PATH, creating it and its missing parents: directories,
 // or a regular file as the last component when `is_file`. Symlinks resolve inside the rootfs,
-// so an image cannot make a mount land on the host. -1 with errno on failure.
-int ensure_in_root(int root_fd, const char* path, bool is_file) {
+// so an image cannot make a mount land on the host; a dangling symlink on the way (an image's
+// /etc/resolv.conf -> /run/systemd/resolve/stub-resolv.conf) gets its target created, as runc
+// does. -1 with errno on failure.
+int ensure_in_root(int root_fd, const char* path, bool is_file, int depth = 0) {
+  if (depth > 8) {
+    errno = ELOOP;
+    return -1;
+  }
   int fd = open_in_root(root_fd, path, O_PATH);
   if (fd >= 0 || errno != ENOENT) return fd;
   char buf[PATH_MAX];
@@ -94,6 +100,26 @@ int ensure_in_root(int root_fd, const char* path, bool is_file) {
       int parent = open_in_root(root_fd, start == 0 ? "/" : buf, O_PATH | O_DIRECTORY);
       buf[start] = saved_start;
       if (parent < 0) return -1;
+      struct stat st {};
+      if (::fstatat(parent, buf + start, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        // Follow the dangling link: <its target>/<the rest of path>, resolved in the rootfs.
+        char link[PATH_MAX];
+        const ssize_t n = ::readlinkat(parent, buf + start, link, sizeof link - 1);
+        ::close(parent);
+        if (n <= 0) return -1;
+        link[n] = '\0';
+        char next[PATH_MAX];
+        const std::size_t prefix = link[0] == '/' ? 0 : start;
+        const std::size_t rest = len - end;
+        if (prefix + static_cast<std::size_t>(n) + rest >= sizeof next) {
+          errno = ENAMETOOLONG;
+          return -1;
+        }
+        std::memcpy(next, buf, prefix);
+        std::memcpy(next + prefix, link, static_cast<std::size_t>(n));
+        std::memcpy(next + prefix + n, path + end, rest + 1);
+        return ensure_in_root(root_fd, next, is_file, depth + 1);
+      }
       int rc;
       if (last && is_file) {
         rc = ::openat(parent, buf + start, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,

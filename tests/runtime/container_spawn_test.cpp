@@ -215,7 +215,10 @@ TEST_CASE("per-pod /etc/hostname, /etc/hosts and /etc/resolv.conf are bind-mount
   auto spec = busybox_spec(
       rootfs, {"sh", "-c", "cat /etc/hostname; tail -n 1 /etc/hosts; cat /etc/resolv.conf"});
   spec.mounts = *mounts;
+  // As in images using systemd-resolved: a dangling link, whose target the runtime creates.
+  fs::create_symlink("../run/systemd/resolve/stub-resolv.conf", rootfs.root / "etc/resolv.conf");
   CHECK(run_container(spec).out == "job-abc\n10.1.2.3\tjob-abc\nnameserver 10.0.0.10\n");
+  CHECK(fs::is_regular_file(rootfs.root / "run/systemd/resolve/stub-resolv.conf"));
 }
 
 TEST_CASE("a Localhost seccomp profile is what the container runs under", "[integration][root]") {
