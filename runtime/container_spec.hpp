@@ -29,6 +29,10 @@ struct RootfsSpec {
   std::filesystem::path work_dir;                 // overlay: overlayfs workdir
   std::filesystem::path directory;                // directory: the rootfs
   bool read_only = false;                         // readOnlyRootFilesystem
+  // overlay and host: an existing directory the rootfs is mounted on. The mount happens only in
+  // the container's own mount namespace (the host never sees it), so many containers may share
+  // one; empty: /tmp. (directory: the directory itself is the mount point.)
+  std::filesystem::path mount_point;
 };
 
 // A bind or tmpfs mount inside the container (volumes, /etc/hosts and friends).

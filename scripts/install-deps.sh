@@ -17,6 +17,8 @@ packages=(
   perl libmath-bigint-perl python3-kubernetes busybox-static util-linux
   # the VM tests of cgroup enforcement (tests/vm/): qemu (TCG) and cpio for the initramfs
   qemu-system-x86 cpio
+  # bench/spawn_bench baseline
+  crun
 )
 
 # The VM tests' Debian kernel, cached outside the build tree (downloads only when missing).
