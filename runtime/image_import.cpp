@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -22,7 +23,8 @@ using nlohmann::json;
 namespace {
 
 constexpr std::size_t kMaxMetadataBytes = 8 << 20;
-constexpr std::size_t kMaxMetadataFiles = 64;
+// All small files of one archive together (docker-archive has a few per layer).
+constexpr std::size_t kMaxMetadataTotal = 64 << 20;
 
 constexpr std::string_view kOciIndex = "application/vnd.oci.image.index.v1+json";
 constexpr std::string_view kDockerList =
@@ -139,8 +141,10 @@ class ArchiveSource final : public Source {
       const bool is_metadata = !base_name.ends_with(".tar") && !name->starts_with("blobs/") &&
                                static_cast<std::uint64_t>(claimed) <= kMaxMetadataBytes;
       if (is_metadata) {
-        if (metadata_.size() >= kMaxMetadataFiles) {
-          return Error("archive " + file.string() + ": too many metadata files");
+        metadata_bytes_ += static_cast<std::size_t>(claimed);
+        if (metadata_bytes_ > kMaxMetadataTotal) {
+          return Error("archive " + file.string() + ": more than " +
+                       std::to_string(kMaxMetadataTotal) + " bytes of metadata files");
         }
         std::string text(static_cast<std::size_t>(claimed), '\0');
         const la_ssize_t n = archive_read_data(a.get(), text.data(), text.size());
@@ -220,6 +224,7 @@ class ArchiveSource final : public Source {
   std::map<std::string, std::string> metadata_;
   std::map<std::string, StoredFile> files_;
   std::map<std::string, std::string> aliases_;
+  std::size_t metadata_bytes_ = 0;
 };
 
 class DirectorySource final : public Source {
@@ -400,7 +405,11 @@ base::Result<std::vector<PendingImage>> read_oci(Source& source, const std::stri
   for (const auto& m : (*index)["manifests"]) {
     auto desc = parse_descriptor(m, "index.json");
     if (!desc) return desc.error();
-    auto image = read_oci_entry(source, *desc, 0);
+    // Layouts often list one manifest once per tag: one image, several names.
+    auto same = std::find_if(images.begin(), images.end(),
+                             [&](const PendingImage& p) { return p.manifest == desc->digest; });
+    auto image = same != images.end() ? base::Result<PendingImage>(PendingImage{})
+                                      : read_oci_entry(source, *desc, 0);
     if (!image) return image.error();
     const std::string containerd_name = desc->annotations.value("io.containerd.image.name", "");
     const std::string ref_name = desc->annotations.value("org.opencontainers.image.ref.name", "");
@@ -409,7 +418,11 @@ base::Result<std::vector<PendingImage>> read_oci(Source& source, const std::stri
     } else if (ref_name.find_first_of("/:") != std::string::npos) {
       if (auto s = add_name(*image, ref_name); !s) return s.error();
     }
-    images.push_back(std::move(*image));
+    if (same != images.end()) {
+      same->names.insert(same->names.end(), image->names.begin(), image->names.end());
+    } else {
+      images.push_back(std::move(*image));
+    }
   }
   return images;
 }

@@ -15,6 +15,8 @@ packages=(
   # dies computing more than 1000 digits of pi (the docs' bpi(2000)); the Python client; a
   # static busybox; setpriv (util-linux)
   perl libmath-bigint-perl python3-kubernetes busybox-static util-linux
+  # image tests: build (umoci), convert and push (skopeo) images, a local registry; zstd layers
+  umoci skopeo docker-registry zstd
 )
 
 missing=()
