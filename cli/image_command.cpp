@@ -7,6 +7,7 @@
 #include "runtime/image_import.hpp"
 #include "runtime/image_reference.hpp"
 #include "runtime/image_store.hpp"
+#include "runtime/registry_client.hpp"
 
 namespace cli {
 namespace {
@@ -138,6 +139,16 @@ int inspect_command(const runtime::ImageStore& store, const std::vector<std::str
   return kOk;
 }
 
+int pull_command(const runtime::ImageStore& store, const std::string& reference,
+                 const runtime::RegistryConfig& config) {
+  auto record = runtime::pull_image(store, reference, config, [](const std::string& line) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+  });
+  if (!record) return fail(record.error());
+  for (const auto& d : record->repo_digests) std::printf("Pulled: %s\n", d.c_str());
+  return kOk;
+}
+
 int prune_command(const runtime::ImageStore& store) {
   auto held = store.lock();
   if (!held) return fail(held.error());
@@ -170,6 +181,12 @@ ImageCommand::ImageCommand(CLI::App& app)
   inspect_ = image_->add_subcommand("inspect", "Show images as JSON");
   inspect_->add_option("image", references_, "IMAGE [IMAGE...]")->required();
   prune_ = image_->add_subcommand("prune", "Delete blobs and layers no image uses");
+  pull_ = image_->add_subcommand("pull", "Pull an image from a registry");
+  pull_->add_option("image", source_, "IMAGE")->required();
+  pull_->add_option("--insecure-registry", insecure_, "Registry (host[:port]) spoken to over HTTP");
+  pull_->add_option("--auth-file", auth_file_, "docker config.json with registry credentials");
+  pull_->add_option("--timeout", timeout_seconds_, "Seconds allowed for each network operation")
+      ->capture_default_str();
 }
 
 int ImageCommand::run() const {
@@ -179,6 +196,15 @@ int ImageCommand::run() const {
   if (ls_->parsed()) return ls_command(*store, quiet_);
   if (rm_->parsed()) return rm_command(*store, references_);
   if (inspect_->parsed()) return inspect_command(*store, references_);
+  if (pull_->parsed()) {
+    runtime::RegistryConfig config;
+    config.insecure.insert(insecure_.begin(), insecure_.end());
+    config.timeout = std::chrono::seconds(timeout_seconds_);
+    if (!auth_file_.empty()) {
+      if (auto s = runtime::load_docker_auths(auth_file_, config); !s) return fail(s.error());
+    }
+    return pull_command(*store, source_, config);
+  }
   return prune_command(*store);
 }
 
