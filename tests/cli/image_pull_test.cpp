@@ -230,3 +230,64 @@ TEST_CASE("a registry that hangs fails the pull after the timeout", "[integratio
   CHECK_THAT(out.err, Catch::Contains("timed out after 1000 ms"));
   CHECK(image(dir.path / "state", {"ls", "-q"}).out.empty());
 }
+
+namespace {
+
+// tests/cli/fake_registry.py serving `layout` in `mode`, stopped (by its pid) at the end.
+struct FakeRegistry {
+  pid_t pid = -1;
+  std::string host;
+  FakeRegistry(const fs::path& dir, const fs::path& layout, const std::string& mode) {
+    const std::string script = std::string(BATCHLET_SOURCE_DIR) + "/tests/cli/fake_registry.py";
+    const std::string port_file = (dir / "port").string();
+    const std::string layout_text = layout.string();
+    const char* argv[] = {"python3",           script.c_str(), port_file.c_str(),
+                          layout_text.c_str(), mode.c_str(),   nullptr};
+    REQUIRE(::posix_spawnp(&pid, "python3", nullptr, nullptr, const_cast<char* const*>(argv),
+                           environ) == 0);
+    for (int i = 0; i < 200 && !fs::exists(port_file); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    REQUIRE(fs::exists(port_file));
+    host = "127.0.0.1:" + base::read_file(port_file).value();
+  }
+  ~FakeRegistry() {
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the bearer token flow, and a registry answering 500", "[integration]") {
+  TempDir dir;
+  make_layouts(dir.path);
+  const fs::path state = dir.path / "state";
+  {
+    FakeRegistry registry(dir.path, dir.path / "oci", "bearer");
+    std::ofstream(dir.path / "auth.json")
+        << R"({"auths":{"http://)" << registry.host << R"(/v2/":{"username":"alice",)"
+        << R"("password":"secret"}}})";
+    const std::string ref = registry.host + "/library/busybox:base";
+    auto pulled = image(state, {"pull", "--insecure-registry", registry.host, "--auth-file",
+                                (dir.path / "auth.json").string(), ref});
+    INFO(pulled.err);
+    CHECK(pulled.exit_code == 0);
+    CHECK_THAT(pulled.out, Catch::StartsWith("Pulled: " + registry.host + "/library/busybox@"));
+    CHECK(base::read_file(dir.path / "token.log").value() ==
+          "service=fake&scope=repository%3Alibrary%2Fbusybox%3Apull\n");
+    // Without credentials the token service refuses.
+    auto refused = image(dir.path / "other", {"pull", "--insecure-registry", registry.host, ref});
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.err, Catch::Contains("get token: 401 Unauthorized"));
+  }
+  {
+    FakeRegistry failing(dir.path / "oci", dir.path / "oci", "error500");
+    const std::string ref = failing.host + "/library/busybox:base";
+    auto out = image(dir.path / "third", {"pull", "--insecure-registry", failing.host, ref});
+    CHECK(out.exit_code == 1);
+    CHECK(out.err ==
+          "error: pull " + ref + ": manifest base: 500 Internal Server Error: UNKNOWN boom\n");
+    CHECK(image(dir.path / "third", {"ls", "-q"}).out.empty());
+  }
+}
