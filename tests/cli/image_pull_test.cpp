@@ -197,6 +197,34 @@ TEST_CASE("pull from a local docker-registry with basic auth; shared layers fetc
         std::vector<std::string>{"extra"});
   CHECK(info["layers"][0]["references"] == 2);
 
+  // Two pulls at once into another store, of images sharing the base layer: it is fetched once.
+  const fs::path concurrent = dir.path / "concurrent";
+  const int gets_before = registry.blob_gets(base_layer);
+  std::vector<pid_t> pulls;
+  for (const auto& ref : {a, b}) {
+    std::vector<std::string> words = {BATCHLET_BINARY, "image", "--state-dir", concurrent.string()};
+    for (const auto& w : args(ref)) words.push_back(w);
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = -1;
+    REQUIRE(::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    pulls.push_back(pid);
+  }
+  for (pid_t pid : pulls) {
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  CHECK(registry.blob_gets(base_layer) == gets_before + 1);
+  CHECK(cli_test::lines(image(concurrent, {"ls", "-q"}).out).size() == 2);
+
   // A blob corrupted in the registry's storage: refused, and a fresh store stays empty.
   const std::string extra_layer = info["layers"][1]["blob"];
   const fs::path stored = registry.dir / "data/docker/registry/v2/blobs/sha256" /
