@@ -21,6 +21,11 @@ inline constexpr seconds kContainerBackoffBase{10};
 inline constexpr seconds kContainerBackoffCap{300};
 inline constexpr seconds kContainerBackoffReset{600};
 
+// The kubelet's image pull backoff (pkg/kubelet: backOffPeriod 10 s, MaxContainerBackOff 300 s);
+// an entry idle for 2 x 300 s starts over (flowcontrol.Backoff).
+inline constexpr seconds kImagePullBackoffBase{10};
+inline constexpr seconds kImagePullBackoffCap{300};
+
 // Spec §2.1 and §4.19: pod defaults.
 inline constexpr std::int64_t kDefaultTerminationGracePeriodSeconds = 30;
 inline constexpr std::int32_t kDefaultBackoffLimit = 6;

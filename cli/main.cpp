@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/logging.hpp"
+#include "cli/image_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/shim_command.hpp"
 
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"json"}));
 
   auto* version_cmd = app.add_subcommand("version", "Print the version");
+  const cli::ImageCommand image(app);
 
   try {
     app.parse(argc, argv);
@@ -43,5 +45,6 @@ int main(int argc, char** argv) {
     std::printf("batchlet %s\n", BATCHLET_VERSION);
     return 0;
   }
+  if (image.selected()) return image.run();
   return cli::run_command(run);
 }

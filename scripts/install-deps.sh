@@ -19,6 +19,8 @@ packages=(
   qemu-system-x86 cpio
   # bench/spawn_bench baseline
   crun
+  # image tests: build (umoci), convert and push (skopeo) images, a local registry; zstd layers
+  umoci skopeo docker-registry zstd
 )
 
 # The VM tests' Debian kernel, cached outside the build tree (downloads only when missing).
