@@ -81,6 +81,9 @@ base::Status remove_if_exists(const std::filesystem::path& file) {
   return {};
 }
 
+// How long a restart waits for the previous shim, whose container has exited, to go away.
+constexpr int kFinishingShimWaitMs = 5000;
+
 std::string lost_reason(const ShimState& s) {
   return "container lost: its shim (pid " + std::to_string(s.shim_pid) +
          ") exited without recording an exit status";
@@ -97,6 +100,12 @@ base::Result<ContainerHandle> start_container(const StartRequest& request) {
   auto previous = read_shim_state(paths.state());
   if (previous && *previous) {
     auto alive = open_verified_pidfd((*previous)->shim_pid, (*previous)->shim_start_ticks);
+    // A shim that already recorded the exit status is only finishing up (closing its log,
+    // exiting): give it a moment instead of refusing an immediate restart.
+    if (alive && !pidfd_exited(alive->get()) && std::filesystem::exists(paths.exit_status())) {
+      pollfd finishing{alive->get(), POLLIN, 0};
+      (void)::poll(&finishing, 1, kFinishingShimWaitMs);
+    }
     if (alive && !pidfd_exited(alive->get())) {
       return base::Error("start container " + paths.dir.string() + ": its shim (pid " +
                          std::to_string((*previous)->shim_pid) + ") is still running");

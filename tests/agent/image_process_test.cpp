@@ -54,7 +54,7 @@ TEST_CASE("command and args combine with Entrypoint and Cmd as the kubelet does"
   CHECK(none.error().message() == "no command specified");
 }
 
-TEST_CASE("$(VAR) expands from the pod's env only; $$ escapes", "[unit]") {
+TEST_CASE("$(VAR) expands from the pod's env only, $$ escapes", "[unit]") {
   const auto c = container({"sh", "-c", "echo $(GREETING) $(IMAGE_ONLY) $$(GREETING) $(MISSING"},
                            {"$(B)"}, {{"GREETING", "hi"}, {"B", "$(GREETING)-b"}});
   const auto img = image({}, {}, {"IMAGE_ONLY=from-image"});

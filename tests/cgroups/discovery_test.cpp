@@ -98,7 +98,7 @@ TEST_CASE("systemd without delegation: standalone at the root, with a note", "[u
   CHECK(plan_ok(no_systemd).base == "/");
 }
 
-TEST_CASE("a configured parent wins; bad parents and no cgroup2 are errors", "[unit]") {
+TEST_CASE("a configured parent wins, bad parents and no cgroup2 are errors", "[unit]") {
   HostFacts f =
       facts(cgroups::CgroupMode::unified, "/sys/fs/cgroup", "/system.slice/batchlet.service");
   f.systemd_booted = true;

@@ -106,7 +106,7 @@ TEST_CASE("open_root refuses a directory that is not on cgroup2", "[integration]
   REQUIRE_FALSE(relative.ok());
 }
 
-TEST_CASE("a process spawned into a container leaf; kill -> Emptied; stats",
+TEST_CASE("a process spawned into a container leaf, kill -> Emptied, stats",
           "[integration][cgroup2][root]") {
   TestTree tree;
   base::Result<Cgroup> job = tree->create_job(kJob);
@@ -188,7 +188,7 @@ TEST_CASE("Emptied for a process that exited before watch()", "[integration][cgr
   CHECK(after->empty());
 }
 
-TEST_CASE("freeze and thaw wait for cgroup.events; SIGKILL reaches a frozen cgroup",
+TEST_CASE("freeze and thaw wait for cgroup.events, SIGKILL reaches a frozen cgroup",
           "[integration][cgroup2][root]") {
   TestTree tree;
   base::Result<Cgroup> job = tree->create_job(kJob);
@@ -303,7 +303,7 @@ TEST_CASE("removal: owned handles clean up, destroy() removes a busy subtree lea
   }
 }
 
-TEST_CASE("recover reports known, unknown and stray cgroups; removes only when told",
+TEST_CASE("recover reports known, unknown and stray cgroups, removes only when told",
           "[integration][cgroup2][root]") {
   TestTree tree;
   {

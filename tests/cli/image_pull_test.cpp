@@ -144,7 +144,7 @@ std::string largest_blob(const fs::path& layout) {
 
 }  // namespace
 
-TEST_CASE("pull from a local docker-registry with basic auth; shared layers fetched once",
+TEST_CASE("pull from a local docker-registry with basic auth, shared layers fetched once",
           "[integration]") {
   TempDir dir;
   make_layouts(dir.path);

@@ -116,7 +116,7 @@ TEST_CASE("a container inherits no descriptor besides stdio", "[integration][roo
   CHECK(run_container(busybox_spec(rootfs, {"container_probe", "fds"})).out == "0 1 2\n");
 }
 
-TEST_CASE("a read-only rootfs refuses writes; a tmpfs volume accepts them", "[integration][root]") {
+TEST_CASE("a read-only rootfs refuses writes, a tmpfs volume accepts them", "[integration][root]") {
   if (!running_as_root()) return;
   BusyboxRootfs rootfs;
   auto spec = busybox_spec(

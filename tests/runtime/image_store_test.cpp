@@ -34,7 +34,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("an OCI layout imports; resolve gives lowerdirs top first and the config", "[root]") {
+TEST_CASE("an OCI layout imports, resolve gives lowerdirs top first and the config", "[root]") {
   Fixture f;
   Image image;
   image.layers = {f.base_layer(), layer({file("etc/motd", "hello\n")}, f.dir.path, "zstd")};
@@ -81,7 +81,7 @@ TEST_CASE("an OCI layout imports; resolve gives lowerdirs top first and the conf
   CHECK(reopened->resolve("busybox:1.36").ok());
 }
 
-TEST_CASE("images share layers; counts, rm and prune follow the references", "[root]") {
+TEST_CASE("images share layers, counts, rm and prune follow the references", "[root]") {
   Fixture f;
   const Layer base = f.base_layer();
   Image a, b;

@@ -39,7 +39,7 @@ const std::vector<std::string> kUntouched = {"etc", "etc/passwd"};
 
 }  // namespace
 
-TEST_CASE("a layer unpacks with content, links, modes and xattrs; diff id of the tar", "[root]") {
+TEST_CASE("a layer unpacks with content, links, modes and xattrs, diff id of the tar", "[root]") {
   TempDir scratch;
   TarEntry with_xattr = file("etc/conf", "x=1\n");
   with_xattr.xattrs = {{"user.batchlet", "yes"}};

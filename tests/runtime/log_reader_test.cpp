@@ -65,7 +65,7 @@ TEST_CASE("tail counts records from the end of the file", "[unit]") {
   CHECK(f.read(o) == "one\ntwo\nthree\nfour\n");
 }
 
-TEST_CASE("since drops older records; limitBytes cuts the output", "[unit]") {
+TEST_CASE("since drops older records, limitBytes cuts the output", "[unit]") {
   Fixture f;
   runtime::LogReadOptions o;
   o.since = *runtime::parse_rfc3339("2026-11-23T17:52:01Z");

@@ -24,7 +24,7 @@ TEST_CASE("passwd and group parsing", "[unit]") {
         std::vector<std::uint32_t>{10, 12});
 }
 
-TEST_CASE("the passwd of an overlay's top-most layer wins; symlinks stay inside the layer",
+TEST_CASE("the passwd of an overlay's top-most layer wins, symlinks stay inside the layer",
           "[unit]") {
   char templ[] = "/tmp/batchlet-user-XXXXXX";
   REQUIRE(::mkdtemp(templ) != nullptr);

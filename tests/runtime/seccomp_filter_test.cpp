@@ -18,7 +18,7 @@ TEST_CASE("RuntimeDefault compiles, and more capabilities mean fewer rules", "[u
   CHECK(runtime::compile_seccomp(spec, 0).value().empty());
 }
 
-TEST_CASE("a Docker-format profile compiles; unknown syscalls are skipped", "[unit]") {
+TEST_CASE("a Docker-format profile compiles, unknown syscalls are skipped", "[unit]") {
   auto program = compile_seccomp_profile(R"({
     "defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
     "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],

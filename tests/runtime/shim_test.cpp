@@ -63,7 +63,7 @@ runtime::ExitStatus wait_exit(runtime::ContainerHandle& h) {
 
 }  // namespace
 
-TEST_CASE("a container runs under its shim; its output and exit code are recorded",
+TEST_CASE("a container runs under its shim, its output and exit code are recorded",
           "[integration]") {
   TempDir dir;
   auto r = request(dir, {"sh", "-c", "echo out; echo err >&2; printf tail; exit 3"});
