@@ -88,9 +88,20 @@ bool valid_utf8(std::string_view s) {
 base::Result<void> no_unknown_fields(const pb::Message& m, const std::string& path) {
   const pb::UnknownFieldSet& unknown = m.GetReflection()->GetUnknownFields(m);
   if (unknown.empty()) return {};
-  std::string text = "unsupported field ";
-  text += std::to_string(unknown.field(0).number());
-  text += " in ";
+  const int number = unknown.field(0).number();
+  std::string text;
+  // A known number lands here too when its wire type is not the declared one.
+  if (const pb::FieldDescriptor* known = m.GetDescriptor()->FindFieldByNumber(number)) {
+    text += "field ";
+    text += std::to_string(number);
+    text += " (";
+    text += known->name();
+    text += ") has the wrong wire type in ";
+  } else {
+    text += "unsupported field ";
+    text += std::to_string(number);
+    text += " in ";
+  }
   text += m.GetDescriptor()->full_name();
   text += at_path(path);
   return protobuf_error(std::move(text));

@@ -19,7 +19,9 @@
 // - Nothing is dropped: every field of our subset that is set appears in the JSON, so the JSON
 //   decoder accepts or rejects it exactly as when a JSON client sent it. A field on the wire that
 //   the subset does not define is an error naming its number, message and JSON path:
-//   `protobuf: unsupported field 18 in k8s.io.api.core.v1.PodSpec at spec.template.spec`.
+//   `protobuf: unsupported field 18 in k8s.io.api.core.v1.PodSpec at spec.template.spec`; a
+//   known number with another wire type is `protobuf: field 1 (name) has the wrong wire type in
+//   ...ObjectMeta at metadata`.
 // - Malformed input (short body, wrong magic, truncated or invalid wire data, an unserved kind,
 //   a string that is not UTF-8, a time outside what base::TimePoint holds) is an error starting
 //   with "protobuf: ". Never throws (except std::bad_alloc), never aborts.

@@ -215,6 +215,13 @@ TEST_CASE("protobuf: a field outside our subset is an error naming it, never dro
         "protobuf: unsupported field 6 in k8s.io.api.core.v1.Container "
         "at spec.template.spec.containers[0]");
 
+  // A known number with the wrong wire type (ObjectMeta.name as a varint) is not "unsupported".
+  batchv1::Job job4 = minimal_job();
+  job4.mutable_metadata()->mutable_unknown_fields()->AddVarint(1, 7);
+  CHECK(error_of(job_body(job4)) ==
+        "protobuf: field 1 (name) has the wrong wire type in "
+        "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta at metadata");
+
   batchv1::Job job3 = minimal_job();
   job3.mutable_spec()->mutable_unknown_fields()->AddVarint(17, 1);  // JobSpec.scheduling
   CHECK(error_of(job_body(job3)) ==
