@@ -2,8 +2,11 @@
 # tests/api/testdata/protobuf/capture.py: records the protobuf request bodies the real kubectl
 # sends for `create job` and `create namespace`, as fixtures for tests/api/protobuf_body_test.cpp.
 #
-# Usage: tests/api/testdata/protobuf/capture.py [kubectl]   (default /usr/bin/kubectl)
-# Writes <name>.pb (the raw request body, "k8s\0" envelope included) next to this script and
+# Usage: tests/api/testdata/protobuf/capture.py [kubectl [minor [outdir]]]
+#   kubectl defaults to /usr/bin/kubectl, minor (the server's reported v1.<minor>.0, which picks
+#   the dispatcher's kubectl) to 32, outdir to this script's folder.
+# Writes <name>.pb (the raw request body, "k8s\0" envelope included; <name>.request.json when
+# kubectl sent JSON, as 1.31 and older do) into outdir and
 # prints each command's request line and Content-Type. The expected JSON files (<name>.json) are
 # written by hand (see README.md); this script never overwrites them.
 #
@@ -25,6 +28,8 @@ import threading
 
 HERE = pathlib.Path(__file__).resolve().parent
 KUBECTL = sys.argv[1] if len(sys.argv) > 1 else "/usr/bin/kubectl"
+MINOR = sys.argv[2] if len(sys.argv) > 2 else "32"
+OUT = pathlib.Path(sys.argv[3]) if len(sys.argv) > 3 else HERE
 
 CRONJOB = {
     "apiVersion": "batch/v1", "kind": "CronJob",
@@ -95,7 +100,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         path = self.path.split("?")[0]
         if path == "/version":
-            return self.reply(200, {"major": "1", "minor": "32", "gitVersion": "v1.32.0"})
+            return self.reply(200, {"major": "1", "minor": MINOR, "gitVersion": "v1.%s.0" % MINOR})
         if path in API_RESOURCES:
             return self.reply(200, API_RESOURCES[path])
         if path == "/apis/batch/v1/namespaces/default/cronjobs/rich":
@@ -144,7 +149,9 @@ def main():
             if name not in captured:
                 sys.exit("%s: kubectl sent no POST (exit %d): %s" % (name, r.returncode, r.stderr))
             path, ctype, body = captured[name]
-            (HERE / (name + ".pb")).write_bytes(body)
+            # kubectl 1.31 and older send these bodies as JSON (the cross-check fixtures).
+            ext = ".pb" if ctype == "application/vnd.kubernetes.protobuf" else ".request.json"
+            (OUT / (name + ext)).write_bytes(body)
             print("%s: POST %s CT=%s %d bytes; kubectl exit %d %s" % (name, path, ctype, len(body), r.returncode, r.stdout.strip()[:60]))
         server.shutdown()
 
