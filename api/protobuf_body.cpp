@@ -47,6 +47,9 @@ std::string at_path(const std::string& path) {
   return text;
 }
 
+// proto2 strings are not checked by the parser (only logged to stderr by generated code built
+// without NDEBUG, i.e. in debug builds), so invalid UTF-8 is rejected here, with its path, before
+// it can reach a JSON dump (which would throw).
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
