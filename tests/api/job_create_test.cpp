@@ -323,3 +323,16 @@ TEST_CASE("successPolicy validation (spec §3.2)", "[unit]") {
   CHECK(errors[0].rfind("spec.successPolicy: Invalid value: batch.SuccessPolicy{", 0) == 0);
   CHECK(errors[0].find("}: requires indexed completion mode") != std::string::npos);
 }
+
+TEST_CASE("a null member is unset even where batchlet supports no value") {
+  // What kubectl 1.30 sends for `create job x --image=busybox -- true`, minus "resources": {}.
+  json job = pi_job();
+  job["metadata"]["creationTimestamp"] = nullptr;
+  job["spec"]["template"]["metadata"] = {{"creationTimestamp", nullptr}};
+  job["spec"]["template"]["spec"]["nodeName"] = nullptr;
+  CHECK(messages(create(job).errors).empty());
+  job["metadata"]["creationTimestamp"] = "2026-11-23T20:00:00Z";
+  CHECK(messages(create(job).errors) ==
+        std::vector<std::string>{"metadata.creationTimestamp: Forbidden: not supported by batchlet "
+                                 "(see docs/compatibility.md)"});
+}
