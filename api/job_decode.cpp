@@ -6,6 +6,7 @@
 #include <span>
 
 #include "api/line_index.hpp"
+#include "api/quantity.hpp"
 
 namespace api {
 namespace {
@@ -40,13 +41,46 @@ constexpr std::array<std::string_view, 3> kOnExitCodesFields{"containerName", "o
 constexpr std::array<std::string_view, 2> kOnPodConditionsFields{"type", "status"};
 constexpr std::array<std::string_view, 2> kSuccessRuleFields{"succeededIndexes", "succeededCount"};
 constexpr std::array<std::string_view, 2> kPodTemplateFields{"metadata", "spec"};
-constexpr std::array<std::string_view, 6> kPodSpecFields{
-    "containers", "restartPolicy",   "terminationGracePeriodSeconds",
-    "dnsPolicy",  "securityContext", "schedulerName"};
-constexpr std::array<std::string_view, 0> kPodSecurityContextFields{};
-constexpr std::array<std::string_view, 7> kContainerFields{
-    "name", "image", "imagePullPolicy", "command", "args", "env", "workingDir"};
-constexpr std::array<std::string_view, 2> kEnvVarFields{"name", "value"};
+constexpr std::array<std::string_view, 12> kPodSpecFields{"volumes",
+                                                          "initContainers",
+                                                          "containers",
+                                                          "restartPolicy",
+                                                          "terminationGracePeriodSeconds",
+                                                          "activeDeadlineSeconds",
+                                                          "dnsPolicy",
+                                                          "nodeSelector",
+                                                          "securityContext",
+                                                          "hostname",
+                                                          "subdomain",
+                                                          "schedulerName"};
+constexpr std::array<std::string_view, 6> kPodSecurityContextFields{
+    "runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup", "seccompProfile"};
+constexpr std::array<std::string_view, 8> kSecurityContextFields{"capabilities",
+                                                                 "privileged",
+                                                                 "runAsUser",
+                                                                 "runAsGroup",
+                                                                 "runAsNonRoot",
+                                                                 "readOnlyRootFilesystem",
+                                                                 "allowPrivilegeEscalation",
+                                                                 "seccompProfile"};
+constexpr std::array<std::string_view, 2> kCapabilitiesFields{"add", "drop"};
+constexpr std::array<std::string_view, 2> kSeccompProfileFields{"type", "localhostProfile"};
+constexpr std::array<std::string_view, 11> kContainerFields{
+    "name",       "image",     "imagePullPolicy", "command",        "args",           "env",
+    "workingDir", "resources", "volumeMounts",    "readinessProbe", "securityContext"};
+constexpr std::array<std::string_view, 3> kEnvVarFields{"name", "value", "valueFrom"};
+constexpr std::array<std::string_view, 1> kEnvVarSourceFields{"fieldRef"};
+constexpr std::array<std::string_view, 2> kObjectFieldSelectorFields{"apiVersion", "fieldPath"};
+constexpr std::array<std::string_view, 2> kResourceRequirementsFields{"limits", "requests"};
+constexpr std::array<std::string_view, 4> kVolumeMountFields{"name", "readOnly", "mountPath",
+                                                             "subPath"};
+constexpr std::array<std::string_view, 6> kProbeFields{
+    "exec",          "initialDelaySeconds", "timeoutSeconds",
+    "periodSeconds", "successThreshold",    "failureThreshold"};
+constexpr std::array<std::string_view, 1> kExecActionFields{"command"};
+constexpr std::array<std::string_view, 3> kVolumeFields{"name", "hostPath", "emptyDir"};
+constexpr std::array<std::string_view, 2> kHostPathFields{"path", "type"};
+constexpr std::array<std::string_view, 2> kEmptyDirFields{"medium", "sizeLimit"};
 
 // Renders a wrongly typed value for an error message.
 std::string render_json(const json& v) {
@@ -169,6 +203,139 @@ class Decoder {
     return meta;
   }
 
+  // A resource.Quantity: a string, or a bare JSON number (Quantity.UnmarshalJSON takes both).
+  std::optional<Quantity> quantity(const json& v, const std::string& path) {
+    std::string text;
+    if (v.is_string()) {
+      text = v.get<std::string>();
+    } else if (v.is_number()) {
+      text = v.dump();
+    } else {
+      type_error(path, v, "must be a quantity string");
+      return std::nullopt;
+    }
+    auto parsed = Quantity::parse_trimmed(text);
+    if (!parsed) {
+      errors.push_back(invalid(path, quote(text), parsed.error().message()));
+      return std::nullopt;
+    }
+    return *parsed;
+  }
+
+  ResourceList resource_list(const json& v, const std::string& path) {
+    ResourceList out;
+    if (!v.is_object()) {
+      type_error(path, v, "must be a map of quantities");
+      return out;
+    }
+    for (const auto& [key, value] : v.items()) {
+      std::string entry = path;
+      entry += '[';
+      entry += key;
+      entry += ']';
+      if (auto q = quantity(value, entry)) out[key] = std::move(*q);
+    }
+    return out;
+  }
+
+  std::vector<std::int64_t> int64s(const json& v, const std::string& path) {
+    std::vector<std::int64_t> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      if (auto n = integer<std::int64_t>(item, item_path)) out.push_back(*n);
+    });
+    return out;
+  }
+
+  SeccompProfile seccomp_profile(const json& v, const std::string& path) {
+    SeccompProfile out;
+    each_field(v, path, kSeccompProfileFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "type") out.type = string(value, p);
+                 if (key == "localhostProfile") out.localhost_profile = string(value, p);
+               });
+    return out;
+  }
+
+  SecurityContext security_context(const json& v, const std::string& path) {
+    SecurityContext sc;
+    each_field(v, path, kSecurityContextFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "capabilities") {
+                   Capabilities& caps = sc.capabilities.emplace();
+                   each_field(value, p, kCapabilitiesFields,
+                              [&](const std::string& k, const json& cv, const std::string& cp) {
+                                if (k == "add") caps.add = strings(cv, cp);
+                                if (k == "drop") caps.drop = strings(cv, cp);
+                              });
+                 }
+                 if (key == "privileged") sc.privileged = boolean(value, p);
+                 if (key == "runAsUser") sc.run_as_user = integer<std::int64_t>(value, p);
+                 if (key == "runAsGroup") sc.run_as_group = integer<std::int64_t>(value, p);
+                 if (key == "runAsNonRoot") sc.run_as_non_root = boolean(value, p);
+                 if (key == "readOnlyRootFilesystem") {
+                   sc.read_only_root_filesystem = boolean(value, p);
+                 }
+                 if (key == "allowPrivilegeEscalation") {
+                   sc.allow_privilege_escalation = boolean(value, p);
+                 }
+                 if (key == "seccompProfile") sc.seccomp_profile = seccomp_profile(value, p);
+               });
+    return sc;
+  }
+
+  PodSecurityContext pod_security_context(const json& v, const std::string& path) {
+    PodSecurityContext sc;
+    each_field(v, path, kPodSecurityContextFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "runAsUser") sc.run_as_user = integer<std::int64_t>(value, p);
+                 if (key == "runAsGroup") sc.run_as_group = integer<std::int64_t>(value, p);
+                 if (key == "runAsNonRoot") sc.run_as_non_root = boolean(value, p);
+                 if (key == "supplementalGroups") sc.supplemental_groups = int64s(value, p);
+                 if (key == "fsGroup") sc.fs_group = integer<std::int64_t>(value, p);
+                 if (key == "seccompProfile") sc.seccomp_profile = seccomp_profile(value, p);
+               });
+    return sc;
+  }
+
+  std::int32_t probe_int(const json& v, const std::string& path) {
+    return integer<std::int32_t>(v, path).value_or(0);
+  }
+
+  Probe probe(const json& v, const std::string& path) {
+    Probe pr;
+    each_field(v, path, kProbeFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "exec") {
+                   ExecAction& exec = pr.exec.emplace();
+                   each_field(value, p, kExecActionFields,
+                              [&](const std::string&, const json& cv, const std::string& cp) {
+                                exec.command = strings(cv, cp);
+                              });
+                 }
+                 if (key == "initialDelaySeconds") pr.initial_delay_seconds = probe_int(value, p);
+                 if (key == "timeoutSeconds") pr.timeout_seconds = probe_int(value, p);
+                 if (key == "periodSeconds") pr.period_seconds = probe_int(value, p);
+                 if (key == "successThreshold") pr.success_threshold = probe_int(value, p);
+                 if (key == "failureThreshold") pr.failure_threshold = probe_int(value, p);
+               });
+    return pr;
+  }
+
+  std::vector<VolumeMount> volume_mounts(const json& v, const std::string& path) {
+    std::vector<VolumeMount> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      VolumeMount& m = out.emplace_back();
+      each_field(item, item_path, kVolumeMountFields,
+                 [&](const std::string& key, const json& value, const std::string& p) {
+                   if (key == "name") m.name = string(value, p);
+                   if (key == "readOnly") m.read_only = boolean(value, p).value_or(false);
+                   if (key == "mountPath") m.mount_path = string(value, p);
+                   if (key == "subPath") m.sub_path = string(value, p);
+                 });
+    });
+    return out;
+  }
+
   Container container(const json& v, const std::string& path) {
     Container c;
     each_field(v, path, kContainerFields,
@@ -180,6 +347,16 @@ class Decoder {
                  if (key == "args") c.args = strings(value, p);
                  if (key == "workingDir") c.working_dir = string(value, p);
                  if (key == "env") c.env = env(value, p);
+                 if (key == "resources") {
+                   each_field(value, p, kResourceRequirementsFields,
+                              [&](const std::string& k, const json& rv, const std::string& rp) {
+                                if (k == "limits") c.resources.limits = resource_list(rv, rp);
+                                if (k == "requests") c.resources.requests = resource_list(rv, rp);
+                              });
+                 }
+                 if (key == "volumeMounts") c.volume_mounts = volume_mounts(value, p);
+                 if (key == "readinessProbe") c.readiness_probe = probe(value, p);
+                 if (key == "securityContext") c.security_context = security_context(value, p);
                });
     return c;
   }
@@ -192,6 +369,49 @@ class Decoder {
                  [&](const std::string& key, const json& value, const std::string& p) {
                    if (key == "name") var.name = string(value, p);
                    if (key == "value") var.value = string(value, p);
+                   if (key == "valueFrom") var.value_from = env_var_source(value, p);
+                 });
+    });
+    return out;
+  }
+
+  EnvVarSource env_var_source(const json& v, const std::string& path) {
+    EnvVarSource source;
+    each_field(v, path, kEnvVarSourceFields,
+               [&](const std::string&, const json& value, const std::string& p) {
+                 ObjectFieldSelector& ref = source.field_ref.emplace();
+                 each_field(value, p, kObjectFieldSelectorFields,
+                            [&](const std::string& k, const json& fv, const std::string& fp) {
+                              if (k == "apiVersion") ref.api_version = string(fv, fp);
+                              if (k == "fieldPath") ref.field_path = string(fv, fp);
+                            });
+               });
+    return source;
+  }
+
+  std::vector<Volume> volumes(const json& v, const std::string& path) {
+    std::vector<Volume> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      Volume& vol = out.emplace_back();
+      each_field(item, item_path, kVolumeFields,
+                 [&](const std::string& key, const json& value, const std::string& p) {
+                   if (key == "name") vol.name = string(value, p);
+                   if (key == "hostPath") {
+                     HostPathVolumeSource& hp = vol.host_path.emplace();
+                     each_field(value, p, kHostPathFields,
+                                [&](const std::string& k, const json& hv, const std::string& hpp) {
+                                  if (k == "path") hp.path = string(hv, hpp);
+                                  if (k == "type") hp.type = string(hv, hpp);
+                                });
+                   }
+                   if (key == "emptyDir") {
+                     EmptyDirVolumeSource& ed = vol.empty_dir.emplace();
+                     each_field(value, p, kEmptyDirFields,
+                                [&](const std::string& k, const json& ev, const std::string& ep) {
+                                  if (k == "medium") ed.medium = string(ev, ep);
+                                  if (k == "sizeLimit") ed.size_limit = quantity(ev, ep);
+                                });
+                   }
                  });
     });
     return out;
@@ -263,26 +483,36 @@ class Decoder {
     return policy;
   }
 
+  std::vector<Container> containers(const json& v, const std::string& path) {
+    std::vector<Container> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      out.push_back(container(item, item_path));
+    });
+    return out;
+  }
+
   PodSpec pod_spec(const json& v, const std::string& path) {
     PodSpec spec;
     each_field(v, path, kPodSpecFields,
                [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "volumes") spec.volumes = volumes(value, p);
+                 if (key == "initContainers") spec.init_containers = containers(value, p);
+                 if (key == "containers") spec.containers = containers(value, p);
                  if (key == "restartPolicy") spec.restart_policy = string(value, p);
-                 if (key == "dnsPolicy") spec.dns_policy = string(value, p);
-                 if (key == "schedulerName") spec.scheduler_name = string(value, p);
-                 if (key == "securityContext") {
-                   each_field(value, p, kPodSecurityContextFields,
-                              [](const std::string&, const json&, const std::string&) {});
-                   spec.security_context.emplace();
-                 }
                  if (key == "terminationGracePeriodSeconds") {
                    spec.termination_grace_period_seconds = integer<std::int64_t>(value, p);
                  }
-                 if (key == "containers") {
-                   each_item(value, p, [&](const json& item, const std::string& item_path) {
-                     spec.containers.push_back(container(item, item_path));
-                   });
+                 if (key == "activeDeadlineSeconds") {
+                   spec.active_deadline_seconds = integer<std::int64_t>(value, p);
                  }
+                 if (key == "dnsPolicy") spec.dns_policy = string(value, p);
+                 if (key == "nodeSelector") spec.node_selector = string_map(value, p);
+                 if (key == "securityContext") {
+                   spec.security_context = pod_security_context(value, p);
+                 }
+                 if (key == "hostname") spec.hostname = string(value, p);
+                 if (key == "subdomain") spec.subdomain = string(value, p);
+                 if (key == "schedulerName") spec.scheduler_name = string(value, p);
                });
     return spec;
   }

@@ -4,6 +4,7 @@
 
 #include "api/index_intervals.hpp"
 #include "api/name_rules.hpp"
+#include "api/pod_validation.hpp"
 
 namespace api {
 namespace {
@@ -107,73 +108,6 @@ void validate_generated_selector(const Job& job, FieldErrors& out) {
   expect(kJobNameLabel, job.metadata.name);
 }
 
-void validate_container(const Container& c, const std::string& field, std::set<std::string>& names,
-                        FieldErrors& out) {
-  if (c.name.empty()) {
-    out.push_back(required(field + ".name"));
-  } else {
-    for (auto& e : dns1123_label_errors(c.name)) {
-      out.push_back(invalid(field + ".name", quote(c.name), e));
-    }
-    if (!names.insert(c.name).second) out.push_back(duplicate(field + ".name", quote(c.name)));
-  }
-  if (c.image.empty()) out.push_back(required(field + ".image"));
-  if (c.image_pull_policy != "Always" && c.image_pull_policy != "IfNotPresent" &&
-      c.image_pull_policy != "Never") {
-    out.push_back(not_supported(field + ".imagePullPolicy", c.image_pull_policy,
-                                {"Always", "IfNotPresent", "Never"}));
-  }
-  for (std::size_t i = 0; i < c.env.size(); ++i) {
-    const std::string env_field = field + ".env[" + std::to_string(i) + "].name";
-    const std::string& name = c.env[i].name;
-    if (name.empty()) {
-      out.push_back(required(env_field));
-      continue;
-    }
-    bool printable = name.find('=') == std::string::npos;
-    for (unsigned char ch : name) printable = printable && ch >= 0x20 && ch < 0x7f;
-    if (!printable) {
-      out.push_back(invalid(env_field, quote(name),
-                            "a valid environment variable name must consist only of printable "
-                            "ASCII characters other than '='"));
-    }
-  }
-}
-
-void validate_pod_template(const PodTemplateSpec& tmpl, FieldErrors& out) {
-  validate_labels(tmpl.metadata.labels, "spec.template.labels", out);
-  validate_annotations(tmpl.metadata.annotations, "spec.template.annotations", out);
-  const PodSpec& pod = tmpl.spec;
-  const std::string field = "spec.template.spec";
-  // The Pod's own rule runs before the Job's narrower one (validate_restart_policy).
-  const std::string& restart = pod.restart_policy;
-  if (restart != "Always" && restart != "OnFailure" && restart != "Never") {
-    out.push_back(
-        not_supported(field + ".restartPolicy", restart, {"Always", "OnFailure", "Never"}));
-  }
-  if (pod.containers.empty()) out.push_back(required(field + ".containers"));
-  std::set<std::string> names;
-  for (std::size_t i = 0; i < pod.containers.size(); ++i) {
-    validate_container(pod.containers[i], field + ".containers[" + std::to_string(i) + "]", names,
-                       out);
-  }
-  non_negative(pod.termination_grace_period_seconds, field + ".terminationGracePeriodSeconds", out);
-  const std::string& dns = pod.dns_policy;
-  if (dns != "ClusterFirst" && dns != "ClusterFirstWithHostNet" && dns != "Default" &&
-      dns != "None") {
-    out.push_back(not_supported(field + ".dnsPolicy", dns,
-                                {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"}));
-  } else if (dns == "None") {  // dnsConfig is not decodable yet, so it is always missing here
-    out.push_back(
-        required(field + ".dnsConfig", "must provide `dnsConfig` when `dnsPolicy` is None"));
-  }
-  if (!pod.scheduler_name.empty()) {
-    for (auto& e : dns1123_subdomain_errors(pod.scheduler_name)) {
-      out.push_back(invalid(field + ".schedulerName", quote(pod.scheduler_name), e));
-    }
-  }
-}
-
 // apimachinery's IsDomainPrefixedPath, used for spec.managedBy.
 void validate_domain_prefixed_path(const std::string& value, const std::string& field,
                                    FieldErrors& out) {
@@ -260,6 +194,7 @@ void validate_pod_failure_policy(const JobSpec& spec, FieldErrors& out) {
   }
   std::set<std::string> container_names;
   for (const auto& c : spec.template_.spec.containers) container_names.insert(c.name);
+  for (const auto& c : spec.template_.spec.init_containers) container_names.insert(c.name);
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const auto& rule = policy.rules[i];
     const std::string field = rules + "[" + std::to_string(i) + "]";
@@ -458,7 +393,7 @@ void validate_spec(const JobSpec& spec, FieldErrors& out) {
   if (spec.pod_failure_policy) validate_pod_failure_policy(spec, out);
   if (spec.success_policy) validate_success_policy(spec, out);
   validate_pod_replacement_policy(spec, out);
-  validate_pod_template(spec.template_, out);
+  validate_pod_template(spec.template_, "spec.template", out);
   validate_restart_policy(spec, out);
 }
 

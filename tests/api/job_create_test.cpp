@@ -160,17 +160,17 @@ TEST_CASE("a name longer than 63 characters fails on the generated template labe
 
 TEST_CASE("the decoder names every field it cannot honour and every wrong type", "[unit]") {
   json j = pi_job();
-  j["spec"]["template"]["spec"]["volumes"] = json::array();
+  j["spec"]["template"]["spec"]["volumes"] = {{{"name", "cfg"}, {"configMap", {{"name", "x"}}}}};
   j["spec"]["parallelism"] = "two";
   j["spec"]["template"]["spec"]["containers"][0]["env"] = {
-      {{"name", "A"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}}};
+      {{"name", "A"}, {"valueFrom", {{"secretKeyRef", {{"name", "s"}, {"key", "k"}}}}}}};
   const auto errors = messages(create(j).errors);
   CHECK(errors == std::vector<std::string>{
                       "spec.parallelism: Invalid value: \"two\": must be an integer",
-                      "spec.template.spec.containers[0].env[0].valueFrom: Forbidden: not "
-                      "supported by batchlet (see docs/compatibility.md)",
-                      "spec.template.spec.volumes: Forbidden: not supported by batchlet (see "
-                      "docs/compatibility.md)"});
+                      "spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef: "
+                      "Forbidden: not supported by batchlet (see docs/compatibility.md)",
+                      "spec.template.spec.volumes[0].configMap: Forbidden: not supported by "
+                      "batchlet (see docs/compatibility.md)"});
 }
 
 TEST_CASE("only batch/v1 Jobs are decoded", "[unit]") {
@@ -322,4 +322,59 @@ TEST_CASE("successPolicy validation (spec §3.2)", "[unit]") {
   REQUIRE_FALSE(errors.empty());
   CHECK(errors[0].rfind("spec.successPolicy: Invalid value: batch.SuccessPolicy{", 0) == 0);
   CHECK(errors[0].find("}: requires indexed completion mode") != std::string::npos);
+}
+
+TEST_CASE("quantities may be JSON numbers and come back canonical", "[unit]") {
+  json j = pi_job();
+  j["spec"]["template"]["spec"]["containers"][0]["resources"] = {
+      {"requests", {{"cpu", 0.5}, {"memory", 1048576}}}, {"limits", {{"cpu", "2000m"}}}};
+  const auto created = create(j);
+  REQUIRE(created.errors.empty());
+  const auto& resources = created.job.spec.template_.spec.containers[0].resources;
+  CHECK(resources.requests.at("cpu").canonical() == "500m");
+  CHECK(resources.requests.at("memory").canonical() == "1048576");
+  CHECK(resources.limits.at("cpu").canonical() == "2");
+  j["spec"]["template"]["spec"]["containers"][0]["resources"] = {{"limits", {{"cpu", true}}}};
+  CHECK(messages(create(j).errors) ==
+        std::vector<std::string>{"spec.template.spec.containers[0].resources.limits[cpu]: "
+                                 "Invalid value: true: must be a quantity string"});
+}
+
+TEST_CASE("only valid volumes can be mounted, as upstream", "[unit]") {
+  json j = pi_job();
+  j["spec"]["template"]["spec"]["volumes"] = {{{"name", "Bad_Name"}, {"emptyDir", json::object()}}};
+  j["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = {
+      {{"name", "Bad_Name"}, {"mountPath", "/data"}}};
+  const auto errors = messages(create(j).errors);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].rfind("spec.template.spec.volumes[0].name: Invalid value: \"Bad_Name\": a "
+                        "lowercase RFC 1123 label",
+                        0) == 0);
+  CHECK(errors[1] ==
+        "spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"Bad_Name\"");
+}
+
+TEST_CASE("pod-template defaults: probes, volumes, downward API", "[unit]") {
+  json j = pi_job();
+  auto& spec = j["spec"]["template"]["spec"];
+  spec["volumes"] = {{{"name", "a"}}, {{"name", "b"}, {"hostPath", {{"path", "/tmp"}}}}};
+  spec["containers"][0]["readinessProbe"] = {{"exec", {{"command", {"true"}}}}};
+  spec["containers"][0]["env"] = {
+      {{"name", "N"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}}};
+  spec["initContainers"] = {{{"name", "init"}, {"image", "busybox"}}};
+  const auto created = create(j);
+  REQUIRE(created.errors.empty());
+  const api::PodSpec& pod = created.job.spec.template_.spec;
+  REQUIRE(pod.volumes[0].empty_dir);
+  CHECK(pod.volumes[0].empty_dir->medium.empty());
+  CHECK(pod.volumes[1].host_path->type == "");
+  const api::Probe& probe = *pod.containers[0].readiness_probe;
+  CHECK(probe.timeout_seconds == 1);
+  CHECK(probe.period_seconds == 10);
+  CHECK(probe.success_threshold == 1);
+  CHECK(probe.failure_threshold == 3);
+  CHECK(probe.initial_delay_seconds == 0);
+  CHECK(pod.containers[0].env[0].value_from->field_ref->api_version == "v1");
+  CHECK(pod.init_containers[0].image_pull_policy == "Always");
+  CHECK(pod.init_containers[0].termination_message_path == "/dev/termination-log");
 }
