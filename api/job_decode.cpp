@@ -16,9 +16,12 @@ using nlohmann::json;
 // The fields batchlet honours, per object (docs/compatibility.md); any other is Forbidden.
 constexpr std::array<std::string_view, 5> kJobFields{"apiVersion", "kind", "metadata", "spec",
                                                      "status"};
-constexpr std::array<std::string_view, 5> kObjectMetaFields{"name", "generateName", "namespace",
-                                                            "labels", "annotations"};
-constexpr std::array<std::string_view, 2> kTemplateMetaFields{"labels", "annotations"};
+constexpr std::array<std::string_view, 7> kObjectMetaFields{
+    "name", "generateName", "namespace", "labels", "annotations", "ownerReferences", "finalizers"};
+constexpr std::array<std::string_view, 3> kTemplateMetaFields{"labels", "annotations",
+                                                              "finalizers"};
+constexpr std::array<std::string_view, 6> kOwnerReferenceFields{
+    "apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"};
 constexpr std::array<std::string_view, 15> kJobSpecFields{"parallelism",
                                                           "completions",
                                                           "activeDeadlineSeconds",
@@ -199,8 +202,27 @@ class Decoder {
                  if (key == "namespace") meta.namespace_ = string(value, p);
                  if (key == "labels") meta.labels = string_map(value, p);
                  if (key == "annotations") meta.annotations = string_map(value, p);
+                 if (key == "finalizers") meta.finalizers = strings(value, p);
+                 if (key == "ownerReferences") meta.owner_references = owner_references(value, p);
                });
     return meta;
+  }
+
+  std::vector<OwnerReference> owner_references(const json& v, const std::string& path) {
+    std::vector<OwnerReference> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      OwnerReference& ref = out.emplace_back();
+      each_field(item, item_path, kOwnerReferenceFields,
+                 [&](const std::string& key, const json& value, const std::string& p) {
+                   if (key == "apiVersion") ref.api_version = string(value, p);
+                   if (key == "kind") ref.kind = string(value, p);
+                   if (key == "name") ref.name = string(value, p);
+                   if (key == "uid") ref.uid = string(value, p);
+                   if (key == "controller") ref.controller = boolean(value, p);
+                   if (key == "blockOwnerDeletion") ref.block_owner_deletion = boolean(value, p);
+                 });
+    });
+    return out;
   }
 
   // A resource.Quantity: a string, or a bare JSON number (Quantity.UnmarshalJSON takes both).

@@ -4,6 +4,7 @@
 
 #include "api/index_intervals.hpp"
 #include "api/name_rules.hpp"
+#include "api/object_meta_validation.hpp"
 #include "api/pod_validation.hpp"
 
 namespace api {
@@ -86,6 +87,8 @@ void validate_metadata(const ObjectMeta& meta, FieldErrors& out) {
   }
   validate_labels(meta.labels, "metadata.labels", out);
   validate_annotations(meta.annotations, "metadata.annotations", out);
+  validate_owner_references(meta.owner_references, "metadata.ownerReferences", out);
+  validate_finalizers(meta.finalizers, "metadata.finalizers", out);
 }
 
 void validate_generated_selector(const Job& job, FieldErrors& out) {

@@ -8,12 +8,23 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/clock.hpp"
 
 namespace api {
 
 using Labels = std::map<std::string, std::string>;
+
+// An object this one depends on; the garbage collector deletes dependents of deleted owners.
+struct OwnerReference {
+  std::string api_version;
+  std::string kind;
+  std::string name;
+  std::string uid;
+  std::optional<bool> controller;
+  std::optional<bool> block_owner_deletion;
+};
 
 struct ObjectMeta {
   std::string name;
@@ -24,6 +35,8 @@ struct ObjectMeta {
   std::int64_t generation = 0;
   Labels labels;
   Labels annotations;
+  std::vector<OwnerReference> owner_references;
+  std::vector<std::string> finalizers;
   std::optional<base::TimePoint> creation_timestamp;
   std::optional<base::TimePoint> deletion_timestamp;
 };

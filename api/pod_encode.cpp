@@ -155,6 +155,20 @@ ordered_json encode_metadata(const ObjectMeta& meta) {
   if (meta.deletion_timestamp) out["deletionTimestamp"] = format_time(*meta.deletion_timestamp);
   put_labels(out, "labels", meta.labels);
   put_labels(out, "annotations", meta.annotations);
+  if (!meta.owner_references.empty()) {
+    ordered_json refs = ordered_json::array();
+    for (const auto& ref : meta.owner_references) {
+      ordered_json item = {{"apiVersion", ref.api_version},
+                           {"kind", ref.kind},
+                           {"name", ref.name},
+                           {"uid", ref.uid}};
+      put_optional(item, "controller", ref.controller);
+      put_optional(item, "blockOwnerDeletion", ref.block_owner_deletion);
+      refs.push_back(std::move(item));
+    }
+    out["ownerReferences"] = std::move(refs);
+  }
+  put_list(out, "finalizers", meta.finalizers);
   return out;
 }
 

@@ -141,3 +141,11 @@ TEST_CASE("check_runnable accepts the node selectors this host satisfies", "[uni
   j.spec.template_.spec.security_context = api::PodSecurityContext{};
   CHECK(agent::check_runnable(j).empty());
 }
+
+TEST_CASE("check_runnable accepts owner references and finalizers: nothing is stored", "[unit]") {
+  auto j = runnable_job();
+  j.metadata.owner_references.push_back({"example.com/v1", "Workflow", "wf", "u", true, true});
+  j.metadata.finalizers = {"example.com/keep"};
+  j.spec.template_.metadata.finalizers = {"example.com/pod-keep"};
+  CHECK(agent::check_runnable(j).empty());
+}
