@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "api/label_selector.hpp"
 #include "api/object_meta.hpp"
 #include "api/pod_spec.hpp"
 #include "base/clock.hpp"
@@ -25,10 +26,6 @@ inline constexpr std::string_view kJobNameLabel = "batch.kubernetes.io/job-name"
 inline constexpr std::string_view kControllerUidLabel = "batch.kubernetes.io/controller-uid";
 inline constexpr std::string_view kLegacyJobNameLabel = "job-name";
 inline constexpr std::string_view kLegacyControllerUidLabel = "controller-uid";
-
-struct LabelSelector {
-  Labels match_labels;
-};
 
 struct PodFailurePolicyOnExitCodes {
   std::optional<std::string> container_name;

@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, 3> kTemplateMetaFields{"labels", "annotat
                                                               "finalizers"};
 constexpr std::array<std::string_view, 6> kOwnerReferenceFields{
     "apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"};
-constexpr std::array<std::string_view, 15> kJobSpecFields{"parallelism",
+constexpr std::array<std::string_view, 16> kJobSpecFields{"parallelism",
                                                           "completions",
                                                           "activeDeadlineSeconds",
                                                           "backoffLimit",
@@ -36,7 +36,10 @@ constexpr std::array<std::string_view, 15> kJobSpecFields{"parallelism",
                                                           "successPolicy",
                                                           "backoffLimitPerIndex",
                                                           "maxFailedIndexes",
-                                                          "managedBy"};
+                                                          "managedBy",
+                                                          "selector"};
+constexpr std::array<std::string_view, 2> kLabelSelectorFields{"matchLabels", "matchExpressions"};
+constexpr std::array<std::string_view, 3> kSelectorRequirementFields{"key", "operator", "values"};
 constexpr std::array<std::string_view, 1> kRulesFields{"rules"};
 constexpr std::array<std::string_view, 3> kPodFailureRuleFields{"action", "onExitCodes",
                                                                 "onPodConditions"};
@@ -206,6 +209,25 @@ class Decoder {
                  if (key == "ownerReferences") meta.owner_references = owner_references(value, p);
                });
     return meta;
+  }
+
+  LabelSelector label_selector(const json& v, const std::string& path) {
+    LabelSelector out;
+    each_field(v, path, kLabelSelectorFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "matchLabels") out.match_labels = string_map(value, p);
+                 if (key != "matchExpressions") return;
+                 each_item(value, p, [&](const json& item, const std::string& item_path) {
+                   LabelSelectorRequirement& r = out.match_expressions.emplace_back();
+                   each_field(item, item_path, kSelectorRequirementFields,
+                              [&](const std::string& k, const json& rv, const std::string& rp) {
+                                if (k == "key") r.key = string(rv, rp);
+                                if (k == "operator") r.operator_ = string(rv, rp);
+                                if (k == "values") r.values = strings(rv, rp);
+                              });
+                 });
+               });
+    return out;
   }
 
   std::vector<OwnerReference> owner_references(const json& v, const std::string& path) {
@@ -567,6 +589,7 @@ class Decoder {
                    spec.max_failed_indexes = integer<std::int32_t>(value, p);
                  }
                  if (key == "managedBy") spec.managed_by = string(value, p);
+                 if (key == "selector") spec.selector = label_selector(value, p);
                  if (key == "template") {
                    each_field(value, p, kPodTemplateFields,
                               [&](const std::string& k, const json& tv, const std::string& tp) {

@@ -57,6 +57,15 @@ ordered_json encode_spec(const JobSpec& spec) {
   if (spec.selector) {
     ordered_json selector = ordered_json::object();
     put_labels(selector, "matchLabels", spec.selector->match_labels);
+    if (!spec.selector->match_expressions.empty()) {
+      ordered_json expressions = ordered_json::array();
+      for (const auto& r : spec.selector->match_expressions) {
+        ordered_json item = {{"key", r.key}, {"operator", r.operator_}};
+        put_list(item, "values", r.values);
+        expressions.push_back(std::move(item));
+      }
+      selector["matchExpressions"] = std::move(expressions);
+    }
     out["selector"] = std::move(selector);
   }
   put_optional(out, "manualSelector", spec.manual_selector);

@@ -140,20 +140,6 @@ std::string job_status(const Job& job) {
   return "Running";
 }
 
-std::string format_label_selector(const std::optional<LabelSelector>& selector) {
-  // A nil selector matches nothing and an empty one everything; both print as "".
-  if (!selector || selector->match_labels.empty()) return "<none>";
-  std::string out;
-  // std::map iterates in byte order of the keys, the order upstream sorts requirements in.
-  for (const auto& [key, value] : selector->match_labels) {
-    if (!out.empty()) out += ',';
-    out += key;
-    out += '=';
-    out += value;
-  }
-  return out;
-}
-
 std::vector<std::string> job_row(const Job& job, base::TimePoint now) {
   std::string names;
   std::string images;

@@ -37,11 +37,7 @@ const std::vector<TableColumn>& job_columns();
 // The STATUS cell (spec §8; Terminating means metadata.deletionTimestamp is set).
 std::string job_status(const Job& job);
 
-// metav1.FormatLabelSelector for the matchLabels-only selectors batchlet has: "k=v,k2=v2" in key
-// order, "<none>" for no selector or an empty one. (Upstream prints "<error>" for keys or values
-// that are not valid label syntax; validation rejects those at create time, so they cannot
-// reach here.)
-std::string format_label_selector(const std::optional<LabelSelector>& selector);
+// format_label_selector (the SELECTOR column) is in api/label_selector.hpp.
 
 // The row's cells, in job_columns() order.
 std::vector<std::string> job_row(const Job& job, base::TimePoint now);

@@ -109,6 +109,17 @@ void validate_generated_selector(const Job& job, FieldErrors& out) {
   expect(kLegacyJobNameLabel, job.metadata.name);
   expect(kControllerUidLabel, job.metadata.uid);
   expect(kJobNameLabel, job.metadata.name);
+  // The selector must select exactly what generation would have produced: a selector the user
+  // wrote (its labels are kept, generation only adds the uid) does not.
+  const Labels expected{{std::string(kControllerUidLabel), job.metadata.uid},
+                        {std::string(kJobNameLabel), job.metadata.name},
+                        {std::string(kLegacyControllerUidLabel), job.metadata.uid},
+                        {std::string(kLegacyJobNameLabel), job.metadata.name}};
+  const auto& selector = job.spec.selector;
+  if (!selector || (parses(*selector) && !matches(*selector, expected))) {
+    out.push_back(invalid("spec.selector", selector ? go_label_selector(*selector) : quote("null"),
+                          "`selector` not auto-generated"));
+  }
 }
 
 // apimachinery's IsDomainPrefixedPath, used for spec.managedBy.
@@ -413,16 +424,15 @@ FieldErrors validate_job_create(const Job& job) {
   // Whether generated or written by hand, the selector must match the pods it will make; a
   // missing selector matches nothing (upstream's LabelSelectorAsSelector(nil)).
   const Labels& template_labels = spec.template_.metadata.labels;
-  bool matches = spec.selector.has_value();
   if (!spec.selector) {
     out.push_back(required("spec.selector"));
   } else {
-    for (const auto& [key, value] : spec.selector->match_labels) {
-      auto it = template_labels.find(key);
-      matches = matches && it != template_labels.end() && it->second == value;
-    }
+    validate_label_selector(*spec.selector, "spec.selector", out);
   }
-  if (!matches) {
+  const bool selects_template =
+      spec.selector && parses(*spec.selector) && matches(*spec.selector, template_labels);
+  const bool unparsable = spec.selector && !parses(*spec.selector);
+  if (!selects_template && !unparsable) {
     out.push_back(
         invalid("spec.template.metadata.labels",
                 template_labels.empty() ? "map[string]string(nil)" : go_string_map(template_labels),

@@ -149,3 +149,10 @@ TEST_CASE("check_runnable accepts owner references and finalizers: nothing is st
   j.spec.template_.metadata.finalizers = {"example.com/pod-keep"};
   CHECK(agent::check_runnable(j).empty());
 }
+
+TEST_CASE("check_runnable accepts a manual selector: it only picks the job's own pods", "[unit]") {
+  auto j = runnable_job();
+  j.spec.manual_selector = true;
+  j.spec.selector = api::LabelSelector{{{"app", "x"}}, {{"tier", "Exists", {}}}};
+  CHECK(agent::check_runnable(j).empty());
+}

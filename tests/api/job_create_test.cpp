@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/job_defaults.hpp"
+#include "api/job_encode.hpp"
 #include "api/names.hpp"
 
 using nlohmann::json;
@@ -377,4 +378,24 @@ TEST_CASE("pod-template defaults: probes, volumes, downward API", "[unit]") {
   CHECK(pod.containers[0].env[0].value_from->field_ref->api_version == "v1");
   CHECK(pod.init_containers[0].image_pull_policy == "Always");
   CHECK(pod.init_containers[0].termination_message_path == "/dev/termination-log");
+}
+
+TEST_CASE("a manual selector with expressions is kept, validated and encoded", "[unit]") {
+  json j = pi_job();
+  j["spec"]["manualSelector"] = true;
+  j["spec"]["selector"] = {{"matchLabels", {{"app", "pi"}}},
+                           {"matchExpressions",
+                            {{{"key", "tier"}, {"operator", "In"}, {"values", {"batch", "hpc"}}},
+                             {{"key", "legacy"}, {"operator", "DoesNotExist"}}}}};
+  j["spec"]["template"]["metadata"]["labels"] = {{"app", "pi"}, {"tier", "hpc"}};
+  const auto created = create(j);
+  REQUIRE(messages(created.errors).empty());
+  // No generated labels or selector entries with manualSelector.
+  CHECK(created.job.spec.template_.metadata.labels == api::Labels{{"app", "pi"}, {"tier", "hpc"}});
+  const auto encoded = api::encode_job(created.job);
+  CHECK(encoded["spec"]["selector"].dump() ==
+        R"({"matchLabels":{"app":"pi"},"matchExpressions":[{"key":"tier","operator":"In",)"
+        R"("values":["batch","hpc"]},{"key":"legacy","operator":"DoesNotExist"}]})");
+  CHECK(api::format_label_selector(created.job.spec.selector) ==
+        "app=pi,!legacy,tier in (batch,hpc)");
 }
