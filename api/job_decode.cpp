@@ -88,6 +88,139 @@ constexpr std::array<std::string_view, 3> kVolumeFields{"name", "hostPath", "emp
 constexpr std::array<std::string_view, 2> kHostPathFields{"path", "type"};
 constexpr std::array<std::string_view, 2> kEmptyDirFields{"medium", "sizeLimit"};
 
+// The members an object may have: `supported` are decoded, `unsupported` are known to
+// Kubernetes but refused by batchlet.
+struct FieldSet {
+  std::span<const std::string_view> supported;
+  std::span<const std::string_view> unsupported;
+
+  template <std::size_t N>
+  constexpr FieldSet(const std::array<std::string_view, N>& all) : supported(all) {}  // NOLINT
+  template <std::size_t N, std::size_t M>
+  constexpr FieldSet(const std::array<std::string_view, N>& s,
+                     const std::array<std::string_view, M>& u)
+      : supported(s), unsupported(u) {}
+};
+
+// Fields Kubernetes defines (k8s.io/api, v1.35) that batchlet does not support yet, per object:
+// they are refused by name whatever the field validation mode. A field in neither list is
+// unknown to Kubernetes itself (FieldValidation decides).
+constexpr std::array<std::string_view, 8> kObjectMetaUnsupported{"selfLink",
+                                                                 "uid",
+                                                                 "resourceVersion",
+                                                                 "generation",
+                                                                 "creationTimestamp",
+                                                                 "deletionTimestamp",
+                                                                 "deletionGracePeriodSeconds",
+                                                                 "managedFields"};
+constexpr FieldSet kObjectMeta{kObjectMetaFields, kObjectMetaUnsupported};
+constexpr std::array<std::string_view, 12> kTemplateMetaUnsupported{"name",
+                                                                    "generateName",
+                                                                    "namespace",
+                                                                    "selfLink",
+                                                                    "uid",
+                                                                    "resourceVersion",
+                                                                    "generation",
+                                                                    "creationTimestamp",
+                                                                    "deletionTimestamp",
+                                                                    "deletionGracePeriodSeconds",
+                                                                    "ownerReferences",
+                                                                    "managedFields"};
+constexpr FieldSet kTemplateMeta{kTemplateMetaFields, kTemplateMetaUnsupported};
+constexpr std::array<std::string_view, 29> kPodSpecUnsupported{"ephemeralContainers",
+                                                               "serviceAccountName",
+                                                               "serviceAccount",
+                                                               "automountServiceAccountToken",
+                                                               "nodeName",
+                                                               "hostNetwork",
+                                                               "hostPID",
+                                                               "hostIPC",
+                                                               "shareProcessNamespace",
+                                                               "imagePullSecrets",
+                                                               "affinity",
+                                                               "tolerations",
+                                                               "hostAliases",
+                                                               "priorityClassName",
+                                                               "priority",
+                                                               "dnsConfig",
+                                                               "readinessGates",
+                                                               "runtimeClassName",
+                                                               "enableServiceLinks",
+                                                               "preemptionPolicy",
+                                                               "overhead",
+                                                               "topologySpreadConstraints",
+                                                               "setHostnameAsFQDN",
+                                                               "os",
+                                                               "hostUsers",
+                                                               "schedulingGates",
+                                                               "resourceClaims",
+                                                               "resources",
+                                                               "hostnameOverride"};
+constexpr FieldSet kPodSpec{kPodSpecFields, kPodSpecUnsupported};
+constexpr std::array<std::string_view, 14> kContainerUnsupported{"ports",
+                                                                 "envFrom",
+                                                                 "resizePolicy",
+                                                                 "restartPolicy",
+                                                                 "restartPolicyRules",
+                                                                 "volumeDevices",
+                                                                 "livenessProbe",
+                                                                 "startupProbe",
+                                                                 "lifecycle",
+                                                                 "terminationMessagePath",
+                                                                 "terminationMessagePolicy",
+                                                                 "stdin",
+                                                                 "stdinOnce",
+                                                                 "tty"};
+constexpr FieldSet kContainer{kContainerFields, kContainerUnsupported};
+constexpr std::array<std::string_view, 4> kEnvVarSourceUnsupported{
+    "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef"};
+constexpr FieldSet kEnvVarSource{kEnvVarSourceFields, kEnvVarSourceUnsupported};
+constexpr std::array<std::string_view, 1> kResourceRequirementsUnsupported{"claims"};
+constexpr FieldSet kResourceRequirements{kResourceRequirementsFields,
+                                         kResourceRequirementsUnsupported};
+constexpr std::array<std::string_view, 3> kVolumeMountUnsupported{
+    "recursiveReadOnly", "mountPropagation", "subPathExpr"};
+constexpr FieldSet kVolumeMount{kVolumeMountFields, kVolumeMountUnsupported};
+constexpr std::array<std::string_view, 4> kProbeUnsupported{"httpGet", "tcpSocket", "grpc",
+                                                            "terminationGracePeriodSeconds"};
+constexpr FieldSet kProbe{kProbeFields, kProbeUnsupported};
+constexpr std::array<std::string_view, 4> kSecurityContextUnsupported{
+    "seLinuxOptions", "windowsOptions", "procMount", "appArmorProfile"};
+constexpr FieldSet kSecurityContext{kSecurityContextFields, kSecurityContextUnsupported};
+constexpr std::array<std::string_view, 7> kPodSecurityContextUnsupported{
+    "seLinuxOptions",      "windowsOptions",  "supplementalGroupsPolicy", "sysctls",
+    "fsGroupChangePolicy", "appArmorProfile", "seLinuxChangePolicy"};
+constexpr FieldSet kPodSecurityContext{kPodSecurityContextFields, kPodSecurityContextUnsupported};
+constexpr std::array<std::string_view, 28> kVolumeUnsupported{"gcePersistentDisk",
+                                                              "awsElasticBlockStore",
+                                                              "gitRepo",
+                                                              "secret",
+                                                              "nfs",
+                                                              "iscsi",
+                                                              "glusterfs",
+                                                              "persistentVolumeClaim",
+                                                              "rbd",
+                                                              "flexVolume",
+                                                              "cinder",
+                                                              "cephfs",
+                                                              "flocker",
+                                                              "downwardAPI",
+                                                              "fc",
+                                                              "azureFile",
+                                                              "configMap",
+                                                              "vsphereVolume",
+                                                              "quobyte",
+                                                              "azureDisk",
+                                                              "photonPersistentDisk",
+                                                              "projected",
+                                                              "portworxVolume",
+                                                              "scaleIO",
+                                                              "storageos",
+                                                              "csi",
+                                                              "ephemeral",
+                                                              "image"};
+constexpr FieldSet kVolume{kVolumeFields, kVolumeUnsupported};
+
 // Renders a wrongly typed value for an error message.
 std::string render_json(const json& v) {
   if (v.is_string()) return quote(v.get_ref<const std::string&>());
@@ -100,23 +233,36 @@ class Decoder {
  public:
   FieldErrors errors;
 
-  // Calls `field(name, value, path)` for each member of `object` listed in `known`; reports every
-  // other member as unsupported. Returns false (and reports) when `object` is not an object.
+  FieldValidation mode = FieldValidation::strict;
+  std::vector<std::string> unknown;  // paths of members unknown to Kubernetes, in input order
+
+  // Calls `field(name, value, path)` for each supported member of `object`; a member Kubernetes
+  // knows but batchlet does not support is Forbidden (an explicit null, meaning "unset", is
+  // accepted), any other member is unknown. Returns false (and reports) when `object` is not an
+  // object.
   template <typename Fn>
-  bool each_field(const json& object, const std::string& path,
-                  std::span<const std::string_view> known, Fn field) {
+  bool each_field(const json& object, const std::string& path, const FieldSet& fields, Fn field) {
     if (!object.is_object()) {
       type_error(path, object, "must be an object");
       return false;
     }
     for (const auto& [key, value] : object.items()) {
       std::string child = LineIndex::child(path, key);
-      bool listed = false;
-      for (auto k : known) listed = listed || k == key;
-      if (!listed) {
-        errors.push_back(forbidden(child, std::string(kUnsupportedFieldDetail)));
-      } else if (!value.is_null()) {
-        field(key, value, child);
+      auto has = [&](std::span<const std::string_view> names) {
+        for (auto k : names) {
+          if (k == key) return true;
+        }
+        return false;
+      };
+      if (has(fields.supported)) {
+        if (!value.is_null()) field(key, value, child);
+      } else if (has(fields.unsupported)) {
+        if (!value.is_null()) {
+          errors.push_back(forbidden(child, std::string(kUnsupportedFieldDetail)));
+        }
+      } else if (mode != FieldValidation::ignore) {
+        // Upstream names unknown members by their JSON path, keys joined with '.'.
+        unknown.push_back(path.empty() ? key : path + "." + key);
       }
     }
     return true;
@@ -196,9 +342,7 @@ class Decoder {
 
   ObjectMeta metadata(const json& v, const std::string& path, bool is_template) {
     ObjectMeta meta;
-    const std::span<const std::string_view> fields =
-        is_template ? std::span<const std::string_view>(kTemplateMetaFields) : kObjectMetaFields;
-    each_field(v, path, fields,
+    each_field(v, path, is_template ? kTemplateMeta : kObjectMeta,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "name") meta.name = string(value, p);
                  if (key == "generateName") meta.generate_name = string(value, p);
@@ -302,7 +446,7 @@ class Decoder {
 
   SecurityContext security_context(const json& v, const std::string& path) {
     SecurityContext sc;
-    each_field(v, path, kSecurityContextFields,
+    each_field(v, path, kSecurityContext,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "capabilities") {
                    Capabilities& caps = sc.capabilities.emplace();
@@ -329,7 +473,7 @@ class Decoder {
 
   PodSecurityContext pod_security_context(const json& v, const std::string& path) {
     PodSecurityContext sc;
-    each_field(v, path, kPodSecurityContextFields,
+    each_field(v, path, kPodSecurityContext,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "runAsUser") sc.run_as_user = integer<std::int64_t>(value, p);
                  if (key == "runAsGroup") sc.run_as_group = integer<std::int64_t>(value, p);
@@ -347,7 +491,7 @@ class Decoder {
 
   Probe probe(const json& v, const std::string& path) {
     Probe pr;
-    each_field(v, path, kProbeFields,
+    each_field(v, path, kProbe,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "exec") {
                    ExecAction& exec = pr.exec.emplace();
@@ -369,7 +513,7 @@ class Decoder {
     std::vector<VolumeMount> out;
     each_item(v, path, [&](const json& item, const std::string& item_path) {
       VolumeMount& m = out.emplace_back();
-      each_field(item, item_path, kVolumeMountFields,
+      each_field(item, item_path, kVolumeMount,
                  [&](const std::string& key, const json& value, const std::string& p) {
                    if (key == "name") m.name = string(value, p);
                    if (key == "readOnly") m.read_only = boolean(value, p).value_or(false);
@@ -382,7 +526,7 @@ class Decoder {
 
   Container container(const json& v, const std::string& path) {
     Container c;
-    each_field(v, path, kContainerFields,
+    each_field(v, path, kContainer,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "name") c.name = string(value, p);
                  if (key == "image") c.image = string(value, p);
@@ -392,7 +536,7 @@ class Decoder {
                  if (key == "workingDir") c.working_dir = string(value, p);
                  if (key == "env") c.env = env(value, p);
                  if (key == "resources") {
-                   each_field(value, p, kResourceRequirementsFields,
+                   each_field(value, p, kResourceRequirements,
                               [&](const std::string& k, const json& rv, const std::string& rp) {
                                 if (k == "limits") c.resources.limits = resource_list(rv, rp);
                                 if (k == "requests") c.resources.requests = resource_list(rv, rp);
@@ -421,7 +565,7 @@ class Decoder {
 
   EnvVarSource env_var_source(const json& v, const std::string& path) {
     EnvVarSource source;
-    each_field(v, path, kEnvVarSourceFields,
+    each_field(v, path, kEnvVarSource,
                [&](const std::string&, const json& value, const std::string& p) {
                  ObjectFieldSelector& ref = source.field_ref.emplace();
                  each_field(value, p, kObjectFieldSelectorFields,
@@ -437,7 +581,7 @@ class Decoder {
     std::vector<Volume> out;
     each_item(v, path, [&](const json& item, const std::string& item_path) {
       Volume& vol = out.emplace_back();
-      each_field(item, item_path, kVolumeFields,
+      each_field(item, item_path, kVolume,
                  [&](const std::string& key, const json& value, const std::string& p) {
                    if (key == "name") vol.name = string(value, p);
                    if (key == "hostPath") {
@@ -537,7 +681,7 @@ class Decoder {
 
   PodSpec pod_spec(const json& v, const std::string& path) {
     PodSpec spec;
-    each_field(v, path, kPodSpecFields,
+    each_field(v, path, kPodSpec,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "volumes") spec.volumes = volumes(value, p);
                  if (key == "initContainers") spec.init_containers = containers(value, p);
@@ -605,9 +749,10 @@ class Decoder {
 
 }  // namespace
 
-DecodedJob decode_job(const json& object) {
+DecodedJob decode_job(const json& object, FieldValidation mode) {
   DecodedJob out;
   Decoder d;
+  d.mode = mode;
   if (!object.is_object()) {
     d.type_error("", object, "must be an object");
     out.errors = std::move(d.errors);
@@ -639,7 +784,24 @@ DecodedJob decode_job(const json& object) {
                  // "status": a create cannot set status (spec §2.2); it is discarded.
                });
   out.errors = std::move(d.errors);
+  for (auto& path : d.unknown) {
+    std::string text = "unknown field ";
+    text += quote(path);
+    (mode == FieldValidation::strict ? out.strict_errors : out.warnings).push_back(std::move(text));
+  }
   return out;
+}
+
+std::string strict_decoding_message(std::string_view kind, const std::vector<std::string>& errors) {
+  std::string text(kind);
+  text += " in version \"v1\" cannot be handled as a ";
+  text += kind;
+  text += ": strict decoding error: ";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += errors[i];
+  }
+  return text;
 }
 
 }  // namespace api

@@ -6,6 +6,7 @@
 //   - the text does not load (YAML error, limits): "line <N>: <message>", or "<message>" when the
 //     line is unknown;
 //   - no document, or more than one: the wording of `batchlet run` (cli/manifest.cpp);
+//   - a strict decoding error (an unknown field): the 400 Status.message;
 //   - otherwise api::create_job's errors as the API server's Status.message,
 //     `Job.batch "<name>" is invalid: ...`, with the generated uid written as "<uid>" so that
 //     expectations do not depend on the random engine.
@@ -67,6 +68,7 @@ std::string rejection(std::string_view text) {
   }
   std::mt19937_64 rng(42);
   api::CreatedJob created = api::create_job(parsed.documents.front().value, base::TimePoint{}, rng);
+  if (created.bad_request) return *created.bad_request;
   if (created.errors.empty()) return {};
   std::string message =
       api::invalid_message("Job.batch", created.job.metadata.name, created.errors);

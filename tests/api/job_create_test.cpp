@@ -399,3 +399,91 @@ TEST_CASE("a manual selector with expressions is kept, validated and encoded", "
   CHECK(api::format_label_selector(created.job.spec.selector) ==
         "app=pi,!legacy,tier in (batch,hpc)");
 }
+
+TEST_CASE("fields unknown to Kubernetes follow the field validation mode", "[unit]") {
+  using api::FieldValidation;
+  json j = pi_job();
+  j["spec"]["foo"] = 1;
+  j["spec"]["template"]["spec"]["containers"][0]["colour"] = "blue";
+  std::mt19937_64 rng(1);
+  const auto now = base::TimePoint{};
+
+  const auto strict = api::create_job(j, now, rng, FieldValidation::strict);
+  REQUIRE(strict.bad_request);
+  CHECK(*strict.bad_request ==
+        "Job in version \"v1\" cannot be handled as a Job: strict decoding error: unknown field "
+        "\"spec.foo\", unknown field \"spec.template.spec.containers[0].colour\"");
+  CHECK(strict.errors.empty());
+
+  const auto warn = api::create_job(j, now, rng, FieldValidation::warn);
+  CHECK_FALSE(warn.bad_request);
+  CHECK(warn.errors.empty());
+  CHECK(warn.warnings ==
+        std::vector<std::string>{"unknown field \"spec.foo\"",
+                                 "unknown field \"spec.template.spec.containers[0].colour\""});
+
+  const auto ignore = api::create_job(j, now, rng, FieldValidation::ignore);
+  CHECK_FALSE(ignore.bad_request);
+  CHECK(ignore.errors.empty());
+  CHECK(ignore.warnings.empty());
+}
+
+TEST_CASE("fields Kubernetes knows but batchlet does not support are refused in every mode",
+          "[unit]") {
+  for (auto mode :
+       {api::FieldValidation::strict, api::FieldValidation::warn, api::FieldValidation::ignore}) {
+    json j = pi_job();
+    j["spec"]["template"]["spec"]["tolerations"] = json::array({{{"operator", "Exists"}}});
+    j["spec"]["bar"] = true;
+    std::mt19937_64 rng(1);
+    const auto created = api::create_job(j, base::TimePoint{}, rng, mode);
+    if (mode == api::FieldValidation::strict) {
+      CHECK(created.bad_request);  // 400 comes first, as decoding fails before validation
+      continue;
+    }
+    CHECK(messages(created.errors) ==
+          std::vector<std::string>{"spec.template.spec.tolerations: Forbidden: not supported by "
+                                   "batchlet (see docs/compatibility.md)"});
+    // Unknown-field warnings are sent even though the create fails.
+    CHECK(created.warnings.size() == (mode == api::FieldValidation::warn ? 1u : 0u));
+  }
+}
+
+TEST_CASE("explicit nulls of known fields are unset, as kubectl's dry-run output has them",
+          "[unit]") {
+  json j = pi_job();
+  j["metadata"]["creationTimestamp"] = nullptr;
+  j["spec"]["template"]["metadata"] = {{"creationTimestamp", nullptr}};
+  j["spec"]["template"]["spec"]["containers"][0]["resources"] = json::object();
+  j["status"] = json::object();
+  const auto created = create(j);
+  CHECK(messages(created.errors).empty());
+  CHECK_FALSE(created.bad_request);
+}
+
+TEST_CASE("create warnings: a name that is not a DNS label, huge Indexed jobs", "[unit]") {
+  json j = pi_job();
+  j["metadata"]["name"] = "pi.v2";
+  const auto dotted = create(j);
+  REQUIRE(dotted.errors.empty());
+  CHECK(dotted.warnings ==
+        std::vector<std::string>{
+            "metadata.name: this is used in Pod names and hostnames, which can result in "
+            "surprising behavior; a DNS label is recommended: [must not contain dots]"});
+
+  json big = pi_job();
+  big["spec"]["completionMode"] = "Indexed";
+  big["spec"]["completions"] = 100001;
+  big["spec"]["parallelism"] = 10001;
+  const auto indexed = create(big);
+  REQUIRE(messages(indexed.errors).empty());
+  CHECK(indexed.warnings ==
+        std::vector<std::string>{
+            "spec: In Indexed Jobs with a number of completions higher than 10^5 and a "
+            "parallelism higher than 10^4, Kubernetes might not be able to track "
+            "completedIndexes when a big number of indexes fail"});
+
+  // An invalid Job gets its errors, not the create warnings.
+  j["spec"]["parallelism"] = -1;
+  CHECK(create(j).warnings.empty());
+}
