@@ -50,7 +50,7 @@ std::string go_int32s(const std::vector<std::int32_t>& values) {
 
 // A deterministic stand-in for Go's %#v of a batch.SuccessPolicy. Upstream prints pointer
 // addresses for set fields, which no client can rely on; this keeps the shape and shows values.
-std::string go_success_policy(const SuccessPolicy& policy) {
+std::string go_success_policy_text(const SuccessPolicy& policy) {
   std::string out = "batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{";
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const auto& rule = policy.rules[i];
@@ -91,7 +91,7 @@ void validate_metadata(const ObjectMeta& meta, FieldErrors& out) {
   validate_finalizers(meta.finalizers, "metadata.finalizers", out);
 }
 
-void validate_generated_selector(const Job& job, FieldErrors& out) {
+void validate_generated_selector(const Job& job, bool require_prefixed_labels, FieldErrors& out) {
   if (job.spec.manual_selector.value_or(false)) return;
   const Labels& labels = job.spec.template_.metadata.labels;
   const std::string prefix = "spec.template.metadata.labels";
@@ -107,14 +107,16 @@ void validate_generated_selector(const Job& job, FieldErrors& out) {
   };
   expect(kLegacyControllerUidLabel, job.metadata.uid);
   expect(kLegacyJobNameLabel, job.metadata.name);
-  expect(kControllerUidLabel, job.metadata.uid);
-  expect(kJobNameLabel, job.metadata.name);
+  Labels expected{{std::string(kLegacyControllerUidLabel), job.metadata.uid},
+                  {std::string(kLegacyJobNameLabel), job.metadata.name}};
+  if (require_prefixed_labels) {
+    expect(kControllerUidLabel, job.metadata.uid);
+    expect(kJobNameLabel, job.metadata.name);
+    expected.emplace(std::string(kControllerUidLabel), job.metadata.uid);
+    expected.emplace(std::string(kJobNameLabel), job.metadata.name);
+  }
   // The selector must select exactly what generation would have produced: a selector the user
   // wrote (its labels are kept, generation only adds the uid) does not.
-  const Labels expected{{std::string(kControllerUidLabel), job.metadata.uid},
-                        {std::string(kJobNameLabel), job.metadata.name},
-                        {std::string(kLegacyControllerUidLabel), job.metadata.uid},
-                        {std::string(kLegacyJobNameLabel), job.metadata.name}};
   const auto& selector = job.spec.selector;
   if (!selector || (parses(*selector) && !matches(*selector, expected))) {
     out.push_back(invalid("spec.selector", selector ? go_label_selector(*selector) : quote("null"),
@@ -247,7 +249,8 @@ void validate_success_policy(const JobSpec& spec, FieldErrors& out) {
   const auto& policy = *spec.success_policy;
   if (spec.completion_mode.value_or("") != "Indexed") {
     // Upstream checks the rules only for Indexed jobs (they are read against completions).
-    out.push_back(invalid(field, go_success_policy(policy), "requires indexed completion mode"));
+    out.push_back(
+        invalid(field, go_success_policy_text(policy), "requires indexed completion mode"));
     return;
   }
   if (policy.rules.empty()) {
@@ -413,10 +416,16 @@ void validate_spec(const JobSpec& spec, FieldErrors& out) {
 
 }  // namespace
 
-FieldErrors validate_job_create(const Job& job) {
+std::string go_success_policy(const SuccessPolicy& policy) {
+  return go_success_policy_text(policy);
+}
+
+FieldErrors validate_job_create(const Job& job) { return validate_job(job, true); }
+
+FieldErrors validate_job(const Job& job, bool require_prefixed_labels) {
   FieldErrors out;
   validate_metadata(job.metadata, out);
-  validate_generated_selector(job, out);
+  validate_generated_selector(job, require_prefixed_labels, out);
   validate_spec(job.spec, out);
 
   // ValidateJobSpec's selector checks follow validateJobSpec.
