@@ -44,9 +44,8 @@ std::vector<std::string> job_row(const Job& job, base::TimePoint now);
 
 // A meta.k8s.io/v1 Table of `jobs` (null pointers skipped), as the API server answers
 // `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` with the default includeObject=Metadata:
-// each row's "object" is a PartialObjectMetadata carrying name, namespace and, when set,
-// generateName, uid, labels and annotations. The caller adds what lives elsewhere: the list's
-// metadata.resourceVersion and each row's metadata.creationTimestamp (api/rfc3339.hpp).
+// each row's "object" is a PartialObjectMetadata carrying the Job's whole metadata
+// (api/pod_encode.hpp encode_metadata). The caller adds the list's metadata.resourceVersion.
 nlohmann::json job_table(const std::vector<const Job*>& jobs, base::TimePoint now);
 
 }  // namespace api

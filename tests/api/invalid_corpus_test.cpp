@@ -166,6 +166,19 @@ TEST_CASE("hostile input built in memory fails cleanly", "[unit]") {
     CHECK(message == "Job.batch \"pi\" is invalid: metadata.labels: Invalid value: \"" + value +
                          "\": must be no more than 63 characters");
   }
+  SECTION("annotations over 256 KiB in total, split across keys") {
+    // Two values of 128 KiB: each alone is fine, keys plus values exceed 262144 bytes.
+    const std::string half(128 * 1024, 'a');
+    const std::string message = rejection(
+        pi_with_metadata("  name: pi\n  annotations:\n    a: " + half + "\n    b: " + half + "\n"));
+    CHECK(message ==
+          "Job.batch \"pi\" is invalid: metadata.annotations: Too long: may not be more than "
+          "262144 bytes");
+  }
+  SECTION("annotations of exactly 256 KiB are accepted") {
+    const std::string value(256 * 1024 - 1, 'a');  // plus the one-byte key
+    CHECK(rejection(pi_with_metadata("  name: pi\n  annotations:\n    a: " + value + "\n")) == "");
+  }
   SECTION("a 1.5 MiB name") {
     const std::string name(1536 * 1024, 'a');
     const std::string message = rejection(pi_with_metadata("  name: " + name + "\n"));

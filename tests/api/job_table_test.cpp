@@ -6,6 +6,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "api/pod_encode.hpp"
+
 using namespace std::chrono_literals;
 using Row = std::vector<std::string>;
 
@@ -255,6 +257,9 @@ TEST_CASE("job_table is a meta.k8s.io/v1 Table with PartialObjectMetadata rows",
   CHECK_FALSE(object["metadata"].contains("annotations"));
   CHECK(rows[1]["object"]["metadata"]["namespace"] == "ns2");
   CHECK_FALSE(rows[1]["object"]["metadata"].contains("labels"));
+  // The whole ObjectMeta, as upstream's asTable copies it: creationTimestamp included.
+  CHECK(object["metadata"] == nlohmann::json(api::encode_metadata(done.metadata)));
+  CHECK(object["metadata"].contains("creationTimestamp"));
 
   CHECK_NOTHROW(table.dump());
 }
