@@ -141,7 +141,89 @@ ordered_json encode(const std::vector<Container>& containers) {
   return out;
 }
 
+ordered_json encode(const ContainerState& state) {
+  ordered_json out = ordered_json::object();
+  if (state.waiting) {
+    ordered_json w = ordered_json::object();
+    put_string(w, "reason", state.waiting->reason);
+    put_string(w, "message", state.waiting->message);
+    out["waiting"] = std::move(w);
+  }
+  if (state.running) out["running"] = {{"startedAt", time_or_null(state.running->started_at)}};
+  if (state.terminated) {
+    const ContainerStateTerminated& t = *state.terminated;
+    ordered_json term = {{"exitCode", t.exit_code}};
+    if (t.signal != 0) term["signal"] = t.signal;
+    put_string(term, "reason", t.reason);
+    put_string(term, "message", t.message);
+    term["startedAt"] = time_or_null(t.started_at);
+    term["finishedAt"] = time_or_null(t.finished_at);
+    put_string(term, "containerID", t.container_id);
+    out["terminated"] = std::move(term);
+  }
+  return out;
+}
+
+ordered_json encode(const ContainerStatus& s) {
+  ordered_json out = {{"name", s.name}};
+  out["state"] = encode(s.state);
+  out["lastState"] = encode(s.last_state);
+  out["ready"] = s.ready;
+  out["restartCount"] = s.restart_count;
+  out["image"] = s.image;
+  out["imageID"] = s.image_id;
+  put_string(out, "containerID", s.container_id);
+  put_optional(out, "started", s.started);
+  return out;
+}
+
+ordered_json encode(const std::vector<ContainerStatus>& statuses) {
+  ordered_json out = ordered_json::array();
+  for (const auto& s : statuses) out.push_back(encode(s));
+  return out;
+}
+
 }  // namespace
+
+ordered_json encode_pod_status(const PodStatus& st) {
+  ordered_json out = ordered_json::object();
+  put_string(out, "phase", st.phase);
+  if (!st.conditions.empty()) {
+    ordered_json conditions = ordered_json::array();
+    for (const auto& c : st.conditions) {
+      ordered_json item = {{"type", c.type}, {"status", c.status}};
+      item["lastProbeTime"] = time_or_null(c.last_probe_time);
+      item["lastTransitionTime"] = time_or_null(c.last_transition_time);
+      put_string(item, "reason", c.reason);
+      put_string(item, "message", c.message);
+      conditions.push_back(std::move(item));
+    }
+    out["conditions"] = std::move(conditions);
+  }
+  put_string(out, "message", st.message);
+  put_string(out, "reason", st.reason);
+  put_string(out, "hostIP", st.host_ip);
+  if (!st.host_ip.empty()) out["hostIPs"] = ordered_json::array({{{"ip", st.host_ip}}});
+  put_string(out, "podIP", st.pod_ip);
+  if (!st.pod_ip.empty()) out["podIPs"] = ordered_json::array({{{"ip", st.pod_ip}}});
+  if (st.start_time) out["startTime"] = format_time(*st.start_time);
+  if (!st.init_container_statuses.empty()) {
+    out["initContainerStatuses"] = encode(st.init_container_statuses);
+  }
+  if (!st.container_statuses.empty()) out["containerStatuses"] = encode(st.container_statuses);
+  put_string(out, "qosClass", st.qos_class);
+  return out;
+}
+
+ordered_json encode_pod(const Pod& pod) {
+  ordered_json out = ordered_json::object();
+  out["kind"] = pod.kind;
+  out["apiVersion"] = pod.api_version;
+  out["metadata"] = encode_metadata(pod.metadata);
+  out["spec"] = encode_pod_spec(pod.spec);
+  out["status"] = encode_pod_status(pod.status);
+  return out;
+}
 
 ordered_json encode_metadata(const ObjectMeta& meta) {
   ordered_json out = ordered_json::object();
@@ -186,6 +268,7 @@ ordered_json encode_pod_spec(const PodSpec& spec) {
   put_optional(out, "activeDeadlineSeconds", spec.active_deadline_seconds);
   put_string(out, "dnsPolicy", spec.dns_policy);
   put_labels(out, "nodeSelector", spec.node_selector);
+  put_string(out, "nodeName", spec.node_name);
   if (spec.security_context) out["securityContext"] = encode(*spec.security_context);
   put_string(out, "hostname", spec.hostname);
   put_string(out, "subdomain", spec.subdomain);

@@ -142,6 +142,7 @@ struct PodSpec {
   std::optional<std::int64_t> active_deadline_seconds;
   std::string dns_policy;  // ClusterFirst | ClusterFirstWithHostNet | Default | None
   Labels node_selector;
+  std::string node_name;  // set on pods (the node they run on), never in a Job's template
   std::optional<PodSecurityContext> security_context;
   std::string hostname;
   std::string subdomain;
