@@ -94,8 +94,10 @@ struct FieldSet {
   std::span<const std::string_view> supported;
   std::span<const std::string_view> unsupported;
 
+  // Implicit, so that an object whose every Kubernetes field is supported passes its list alone.
   template <std::size_t N>
-  constexpr FieldSet(const std::array<std::string_view, N>& all) : supported(all) {}  // NOLINT
+  constexpr FieldSet(const std::array<std::string_view, N>& all_supported)
+      : supported(all_supported) {}
   template <std::size_t N, std::size_t M>
   constexpr FieldSet(const std::array<std::string_view, N>& s,
                      const std::array<std::string_view, M>& u)
