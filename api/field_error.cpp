@@ -27,6 +27,8 @@ ErrorTypeNames names(ErrorType type) {
       return {"Too many", "FieldValueTooMany"};
     case ErrorType::duplicate:
       return {"Duplicate value", "FieldValueDuplicate"};
+    case ErrorType::not_found:
+      return {"Not found", "FieldValueNotFound"};
   }
   return {"Internal error", "InternalError"};
 }
@@ -82,6 +84,10 @@ FieldError forbidden(std::string field, std::string detail) {
 
 FieldError duplicate(std::string field, std::string value) {
   return {ErrorType::duplicate, std::move(field), std::move(value), {}};
+}
+
+FieldError not_found(std::string field, std::string value) {
+  return {ErrorType::not_found, std::move(field), std::move(value), {}};
 }
 
 FieldError too_many(std::string field, std::size_t count, std::size_t max) {

@@ -15,7 +15,16 @@
 
 namespace api {
 
-enum class ErrorType { required, invalid, not_supported, forbidden, too_long, too_many, duplicate };
+enum class ErrorType {
+  required,
+  invalid,
+  not_supported,
+  forbidden,
+  too_long,
+  too_many,
+  duplicate,
+  not_found
+};
 
 struct FieldError {
   ErrorType type;
@@ -43,6 +52,8 @@ FieldError not_supported(std::string field, std::string_view value,
                          const std::vector<std::string_view>& supported);
 FieldError forbidden(std::string field, std::string detail);
 FieldError duplicate(std::string field, std::string value);
+// "Not found: <value>" (a reference to something that does not exist, e.g. a volume)
+FieldError not_found(std::string field, std::string value);
 // "Too many: <count>: must have at most <max> items"
 FieldError too_many(std::string field, std::size_t count, std::size_t max);
 // "Too long: may not be more than <max> bytes" (the newer upstream wording, spec §3.1)

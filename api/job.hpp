@@ -1,9 +1,11 @@
-// api/job.hpp: the batch/v1 Job and core/v1 Pod-template types batchlet understands.
+// api/job.hpp: the batch/v1 Job types batchlet understands (the pod template's types are in
+// api/pod_spec.hpp, metadata in api/object_meta.hpp).
 //
 // Field names follow the Kubernetes API (camelCase in JSON, snake_case here). Optional pointer
 // fields of the Go types are std::optional, so "unset" and "zero" stay distinct, which the
-// defaulting rules of spec §2.1 depend on. This is the subset that `batchlet run` can honour;
-// api/job_decode.cpp rejects every other field by name instead of dropping it.
+// defaulting rules of spec §2.1 depend on. api/job_decode.cpp rejects every field outside these
+// types by name instead of dropping it; agent/host_container.cpp refuses those `batchlet run`
+// cannot honour yet.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "api/label_selector.hpp"
+#include "api/object_meta.hpp"
+#include "api/pod_spec.hpp"
 #include "base/clock.hpp"
 
 namespace api {
@@ -21,60 +26,6 @@ inline constexpr std::string_view kJobNameLabel = "batch.kubernetes.io/job-name"
 inline constexpr std::string_view kControllerUidLabel = "batch.kubernetes.io/controller-uid";
 inline constexpr std::string_view kLegacyJobNameLabel = "job-name";
 inline constexpr std::string_view kLegacyControllerUidLabel = "controller-uid";
-
-using Labels = std::map<std::string, std::string>;
-
-struct ObjectMeta {
-  std::string name;
-  std::string generate_name;
-  std::string namespace_;  // "namespace" in JSON
-  std::string uid;
-  std::string resource_version;
-  std::int64_t generation = 0;
-  Labels labels;
-  Labels annotations;
-  std::optional<base::TimePoint> creation_timestamp;
-  std::optional<base::TimePoint> deletion_timestamp;
-};
-
-struct EnvVar {
-  std::string name;
-  std::string value;
-};
-
-struct Container {
-  std::string name;
-  std::string image;
-  std::string image_pull_policy;  // Always | IfNotPresent | Never
-  std::vector<std::string> command;
-  std::vector<std::string> args;
-  std::vector<EnvVar> env;
-  std::string working_dir;
-  std::string termination_message_path;
-  std::string termination_message_policy;
-};
-
-// No field of the pod-level securityContext is supported yet (each is refused by name); the
-// struct exists because the API server defaults it to {} and shows it.
-struct PodSecurityContext {};
-
-struct PodSpec {
-  std::vector<Container> containers;
-  std::string restart_policy;  // Always | OnFailure | Never
-  std::optional<std::int64_t> termination_grace_period_seconds;
-  std::string dns_policy;  // ClusterFirst | ClusterFirstWithHostNet | Default | None
-  std::optional<PodSecurityContext> security_context;
-  std::string scheduler_name;
-};
-
-struct PodTemplateSpec {
-  ObjectMeta metadata;
-  PodSpec spec;
-};
-
-struct LabelSelector {
-  Labels match_labels;
-};
 
 struct PodFailurePolicyOnExitCodes {
   std::optional<std::string> container_name;

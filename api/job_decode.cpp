@@ -6,6 +6,7 @@
 #include <span>
 
 #include "api/line_index.hpp"
+#include "api/quantity.hpp"
 
 namespace api {
 namespace {
@@ -15,10 +16,13 @@ using nlohmann::json;
 // The fields batchlet honours, per object (docs/compatibility.md); any other is Forbidden.
 constexpr std::array<std::string_view, 5> kJobFields{"apiVersion", "kind", "metadata", "spec",
                                                      "status"};
-constexpr std::array<std::string_view, 5> kObjectMetaFields{"name", "generateName", "namespace",
-                                                            "labels", "annotations"};
-constexpr std::array<std::string_view, 2> kTemplateMetaFields{"labels", "annotations"};
-constexpr std::array<std::string_view, 15> kJobSpecFields{"parallelism",
+constexpr std::array<std::string_view, 7> kObjectMetaFields{
+    "name", "generateName", "namespace", "labels", "annotations", "ownerReferences", "finalizers"};
+constexpr std::array<std::string_view, 3> kTemplateMetaFields{"labels", "annotations",
+                                                              "finalizers"};
+constexpr std::array<std::string_view, 6> kOwnerReferenceFields{
+    "apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"};
+constexpr std::array<std::string_view, 16> kJobSpecFields{"parallelism",
                                                           "completions",
                                                           "activeDeadlineSeconds",
                                                           "backoffLimit",
@@ -32,7 +36,10 @@ constexpr std::array<std::string_view, 15> kJobSpecFields{"parallelism",
                                                           "successPolicy",
                                                           "backoffLimitPerIndex",
                                                           "maxFailedIndexes",
-                                                          "managedBy"};
+                                                          "managedBy",
+                                                          "selector"};
+constexpr std::array<std::string_view, 2> kLabelSelectorFields{"matchLabels", "matchExpressions"};
+constexpr std::array<std::string_view, 3> kSelectorRequirementFields{"key", "operator", "values"};
 constexpr std::array<std::string_view, 1> kRulesFields{"rules"};
 constexpr std::array<std::string_view, 3> kPodFailureRuleFields{"action", "onExitCodes",
                                                                 "onPodConditions"};
@@ -40,13 +47,181 @@ constexpr std::array<std::string_view, 3> kOnExitCodesFields{"containerName", "o
 constexpr std::array<std::string_view, 2> kOnPodConditionsFields{"type", "status"};
 constexpr std::array<std::string_view, 2> kSuccessRuleFields{"succeededIndexes", "succeededCount"};
 constexpr std::array<std::string_view, 2> kPodTemplateFields{"metadata", "spec"};
-constexpr std::array<std::string_view, 6> kPodSpecFields{
-    "containers", "restartPolicy",   "terminationGracePeriodSeconds",
-    "dnsPolicy",  "securityContext", "schedulerName"};
-constexpr std::array<std::string_view, 0> kPodSecurityContextFields{};
-constexpr std::array<std::string_view, 7> kContainerFields{
-    "name", "image", "imagePullPolicy", "command", "args", "env", "workingDir"};
-constexpr std::array<std::string_view, 2> kEnvVarFields{"name", "value"};
+constexpr std::array<std::string_view, 12> kPodSpecFields{"volumes",
+                                                          "initContainers",
+                                                          "containers",
+                                                          "restartPolicy",
+                                                          "terminationGracePeriodSeconds",
+                                                          "activeDeadlineSeconds",
+                                                          "dnsPolicy",
+                                                          "nodeSelector",
+                                                          "securityContext",
+                                                          "hostname",
+                                                          "subdomain",
+                                                          "schedulerName"};
+constexpr std::array<std::string_view, 6> kPodSecurityContextFields{
+    "runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup", "seccompProfile"};
+constexpr std::array<std::string_view, 8> kSecurityContextFields{"capabilities",
+                                                                 "privileged",
+                                                                 "runAsUser",
+                                                                 "runAsGroup",
+                                                                 "runAsNonRoot",
+                                                                 "readOnlyRootFilesystem",
+                                                                 "allowPrivilegeEscalation",
+                                                                 "seccompProfile"};
+constexpr std::array<std::string_view, 2> kCapabilitiesFields{"add", "drop"};
+constexpr std::array<std::string_view, 2> kSeccompProfileFields{"type", "localhostProfile"};
+constexpr std::array<std::string_view, 11> kContainerFields{
+    "name",       "image",     "imagePullPolicy", "command",        "args",           "env",
+    "workingDir", "resources", "volumeMounts",    "readinessProbe", "securityContext"};
+constexpr std::array<std::string_view, 3> kEnvVarFields{"name", "value", "valueFrom"};
+constexpr std::array<std::string_view, 1> kEnvVarSourceFields{"fieldRef"};
+constexpr std::array<std::string_view, 2> kObjectFieldSelectorFields{"apiVersion", "fieldPath"};
+constexpr std::array<std::string_view, 2> kResourceRequirementsFields{"limits", "requests"};
+constexpr std::array<std::string_view, 4> kVolumeMountFields{"name", "readOnly", "mountPath",
+                                                             "subPath"};
+constexpr std::array<std::string_view, 6> kProbeFields{
+    "exec",          "initialDelaySeconds", "timeoutSeconds",
+    "periodSeconds", "successThreshold",    "failureThreshold"};
+constexpr std::array<std::string_view, 1> kExecActionFields{"command"};
+constexpr std::array<std::string_view, 3> kVolumeFields{"name", "hostPath", "emptyDir"};
+constexpr std::array<std::string_view, 2> kHostPathFields{"path", "type"};
+constexpr std::array<std::string_view, 2> kEmptyDirFields{"medium", "sizeLimit"};
+
+// The members an object may have: `supported` are decoded, `unsupported` are known to
+// Kubernetes but refused by batchlet.
+struct FieldSet {
+  std::span<const std::string_view> supported;
+  std::span<const std::string_view> unsupported;
+
+  // Implicit, so that an object whose every Kubernetes field is supported passes its list alone.
+  template <std::size_t N>
+  constexpr FieldSet(const std::array<std::string_view, N>& all_supported)
+      : supported(all_supported) {}
+  template <std::size_t N, std::size_t M>
+  constexpr FieldSet(const std::array<std::string_view, N>& s,
+                     const std::array<std::string_view, M>& u)
+      : supported(s), unsupported(u) {}
+};
+
+// Fields Kubernetes defines (k8s.io/api, v1.35) that batchlet does not support yet, per object:
+// they are refused by name whatever the field validation mode. A field in neither list is
+// unknown to Kubernetes itself (FieldValidation decides).
+constexpr std::array<std::string_view, 8> kObjectMetaUnsupported{"selfLink",
+                                                                 "uid",
+                                                                 "resourceVersion",
+                                                                 "generation",
+                                                                 "creationTimestamp",
+                                                                 "deletionTimestamp",
+                                                                 "deletionGracePeriodSeconds",
+                                                                 "managedFields"};
+constexpr FieldSet kObjectMeta{kObjectMetaFields, kObjectMetaUnsupported};
+constexpr std::array<std::string_view, 12> kTemplateMetaUnsupported{"name",
+                                                                    "generateName",
+                                                                    "namespace",
+                                                                    "selfLink",
+                                                                    "uid",
+                                                                    "resourceVersion",
+                                                                    "generation",
+                                                                    "creationTimestamp",
+                                                                    "deletionTimestamp",
+                                                                    "deletionGracePeriodSeconds",
+                                                                    "ownerReferences",
+                                                                    "managedFields"};
+constexpr FieldSet kTemplateMeta{kTemplateMetaFields, kTemplateMetaUnsupported};
+constexpr std::array<std::string_view, 29> kPodSpecUnsupported{"ephemeralContainers",
+                                                               "serviceAccountName",
+                                                               "serviceAccount",
+                                                               "automountServiceAccountToken",
+                                                               "nodeName",
+                                                               "hostNetwork",
+                                                               "hostPID",
+                                                               "hostIPC",
+                                                               "shareProcessNamespace",
+                                                               "imagePullSecrets",
+                                                               "affinity",
+                                                               "tolerations",
+                                                               "hostAliases",
+                                                               "priorityClassName",
+                                                               "priority",
+                                                               "dnsConfig",
+                                                               "readinessGates",
+                                                               "runtimeClassName",
+                                                               "enableServiceLinks",
+                                                               "preemptionPolicy",
+                                                               "overhead",
+                                                               "topologySpreadConstraints",
+                                                               "setHostnameAsFQDN",
+                                                               "os",
+                                                               "hostUsers",
+                                                               "schedulingGates",
+                                                               "resourceClaims",
+                                                               "resources",
+                                                               "hostnameOverride"};
+constexpr FieldSet kPodSpec{kPodSpecFields, kPodSpecUnsupported};
+constexpr std::array<std::string_view, 14> kContainerUnsupported{"ports",
+                                                                 "envFrom",
+                                                                 "resizePolicy",
+                                                                 "restartPolicy",
+                                                                 "restartPolicyRules",
+                                                                 "volumeDevices",
+                                                                 "livenessProbe",
+                                                                 "startupProbe",
+                                                                 "lifecycle",
+                                                                 "terminationMessagePath",
+                                                                 "terminationMessagePolicy",
+                                                                 "stdin",
+                                                                 "stdinOnce",
+                                                                 "tty"};
+constexpr FieldSet kContainer{kContainerFields, kContainerUnsupported};
+constexpr std::array<std::string_view, 4> kEnvVarSourceUnsupported{
+    "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef"};
+constexpr FieldSet kEnvVarSource{kEnvVarSourceFields, kEnvVarSourceUnsupported};
+constexpr std::array<std::string_view, 1> kResourceRequirementsUnsupported{"claims"};
+constexpr FieldSet kResourceRequirements{kResourceRequirementsFields,
+                                         kResourceRequirementsUnsupported};
+constexpr std::array<std::string_view, 3> kVolumeMountUnsupported{
+    "recursiveReadOnly", "mountPropagation", "subPathExpr"};
+constexpr FieldSet kVolumeMount{kVolumeMountFields, kVolumeMountUnsupported};
+constexpr std::array<std::string_view, 4> kProbeUnsupported{"httpGet", "tcpSocket", "grpc",
+                                                            "terminationGracePeriodSeconds"};
+constexpr FieldSet kProbe{kProbeFields, kProbeUnsupported};
+constexpr std::array<std::string_view, 4> kSecurityContextUnsupported{
+    "seLinuxOptions", "windowsOptions", "procMount", "appArmorProfile"};
+constexpr FieldSet kSecurityContext{kSecurityContextFields, kSecurityContextUnsupported};
+constexpr std::array<std::string_view, 7> kPodSecurityContextUnsupported{
+    "seLinuxOptions",      "windowsOptions",  "supplementalGroupsPolicy", "sysctls",
+    "fsGroupChangePolicy", "appArmorProfile", "seLinuxChangePolicy"};
+constexpr FieldSet kPodSecurityContext{kPodSecurityContextFields, kPodSecurityContextUnsupported};
+constexpr std::array<std::string_view, 28> kVolumeUnsupported{"gcePersistentDisk",
+                                                              "awsElasticBlockStore",
+                                                              "gitRepo",
+                                                              "secret",
+                                                              "nfs",
+                                                              "iscsi",
+                                                              "glusterfs",
+                                                              "persistentVolumeClaim",
+                                                              "rbd",
+                                                              "flexVolume",
+                                                              "cinder",
+                                                              "cephfs",
+                                                              "flocker",
+                                                              "downwardAPI",
+                                                              "fc",
+                                                              "azureFile",
+                                                              "configMap",
+                                                              "vsphereVolume",
+                                                              "quobyte",
+                                                              "azureDisk",
+                                                              "photonPersistentDisk",
+                                                              "projected",
+                                                              "portworxVolume",
+                                                              "scaleIO",
+                                                              "storageos",
+                                                              "csi",
+                                                              "ephemeral",
+                                                              "image"};
+constexpr FieldSet kVolume{kVolumeFields, kVolumeUnsupported};
 
 // Renders a wrongly typed value for an error message.
 std::string render_json(const json& v) {
@@ -60,11 +235,15 @@ class Decoder {
  public:
   FieldErrors errors;
 
-  // Calls `field(name, value, path)` for each member of `object` listed in `known`; reports every
-  // other member as unsupported. Returns false (and reports) when `object` is not an object.
+  FieldValidation mode = FieldValidation::strict;
+  std::vector<std::string> unknown;  // paths of members unknown to Kubernetes, in input order
+
+  // Calls `field(name, value, path)` for each supported member of `object`; a member Kubernetes
+  // knows but batchlet does not support is Forbidden (an explicit null, meaning "unset", is
+  // accepted), any other member is unknown. Returns false (and reports) when `object` is not an
+  // object.
   template <typename Fn>
-  bool each_field(const json& object, const std::string& path,
-                  std::span<const std::string_view> known, Fn field) {
+  bool each_field(const json& object, const std::string& path, const FieldSet& fields, Fn field) {
     if (!object.is_object()) {
       type_error(path, object, "must be an object");
       return false;
@@ -74,12 +253,21 @@ class Decoder {
       // "creationTimestamp": null with every `create job` (tests/api/testdata/protobuf).
       if (value.is_null()) continue;
       std::string child = LineIndex::child(path, key);
-      bool listed = false;
-      for (auto k : known) listed = listed || k == key;
-      if (!listed) {
-        errors.push_back(forbidden(child, std::string(kUnsupportedFieldDetail)));
-      } else {
-        field(key, value, child);
+      auto has = [&](std::span<const std::string_view> names) {
+        for (auto k : names) {
+          if (k == key) return true;
+        }
+        return false;
+      };
+      if (has(fields.supported)) {
+        if (!value.is_null()) field(key, value, child);
+      } else if (has(fields.unsupported)) {
+        if (!value.is_null()) {
+          errors.push_back(forbidden(child, std::string(kUnsupportedFieldDetail)));
+        }
+      } else if (mode != FieldValidation::ignore) {
+        // Upstream names unknown members by their JSON path, keys joined with '.'.
+        unknown.push_back(path.empty() ? key : path + "." + key);
       }
     }
     return true;
@@ -159,22 +347,191 @@ class Decoder {
 
   ObjectMeta metadata(const json& v, const std::string& path, bool is_template) {
     ObjectMeta meta;
-    const std::span<const std::string_view> fields =
-        is_template ? std::span<const std::string_view>(kTemplateMetaFields) : kObjectMetaFields;
-    each_field(v, path, fields,
+    each_field(v, path, is_template ? kTemplateMeta : kObjectMeta,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "name") meta.name = string(value, p);
                  if (key == "generateName") meta.generate_name = string(value, p);
                  if (key == "namespace") meta.namespace_ = string(value, p);
                  if (key == "labels") meta.labels = string_map(value, p);
                  if (key == "annotations") meta.annotations = string_map(value, p);
+                 if (key == "finalizers") meta.finalizers = strings(value, p);
+                 if (key == "ownerReferences") meta.owner_references = owner_references(value, p);
                });
     return meta;
   }
 
+  LabelSelector label_selector(const json& v, const std::string& path) {
+    LabelSelector out;
+    each_field(v, path, kLabelSelectorFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "matchLabels") out.match_labels = string_map(value, p);
+                 if (key != "matchExpressions") return;
+                 each_item(value, p, [&](const json& item, const std::string& item_path) {
+                   LabelSelectorRequirement& r = out.match_expressions.emplace_back();
+                   each_field(item, item_path, kSelectorRequirementFields,
+                              [&](const std::string& k, const json& rv, const std::string& rp) {
+                                if (k == "key") r.key = string(rv, rp);
+                                if (k == "operator") r.operator_ = string(rv, rp);
+                                if (k == "values") r.values = strings(rv, rp);
+                              });
+                 });
+               });
+    return out;
+  }
+
+  std::vector<OwnerReference> owner_references(const json& v, const std::string& path) {
+    std::vector<OwnerReference> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      OwnerReference& ref = out.emplace_back();
+      each_field(item, item_path, kOwnerReferenceFields,
+                 [&](const std::string& key, const json& value, const std::string& p) {
+                   if (key == "apiVersion") ref.api_version = string(value, p);
+                   if (key == "kind") ref.kind = string(value, p);
+                   if (key == "name") ref.name = string(value, p);
+                   if (key == "uid") ref.uid = string(value, p);
+                   if (key == "controller") ref.controller = boolean(value, p);
+                   if (key == "blockOwnerDeletion") ref.block_owner_deletion = boolean(value, p);
+                 });
+    });
+    return out;
+  }
+
+  // A resource.Quantity: a string, or a bare JSON number (Quantity.UnmarshalJSON takes both).
+  std::optional<Quantity> quantity(const json& v, const std::string& path) {
+    std::string text;
+    if (v.is_string()) {
+      text = v.get<std::string>();
+    } else if (v.is_number()) {
+      text = v.dump();
+    } else {
+      type_error(path, v, "must be a quantity string");
+      return std::nullopt;
+    }
+    auto parsed = Quantity::parse_trimmed(text);
+    if (!parsed) {
+      errors.push_back(invalid(path, quote(text), parsed.error().message()));
+      return std::nullopt;
+    }
+    return *parsed;
+  }
+
+  ResourceList resource_list(const json& v, const std::string& path) {
+    ResourceList out;
+    if (!v.is_object()) {
+      type_error(path, v, "must be a map of quantities");
+      return out;
+    }
+    for (const auto& [key, value] : v.items()) {
+      std::string entry = path;
+      entry += '[';
+      entry += key;
+      entry += ']';
+      if (auto q = quantity(value, entry)) out[key] = std::move(*q);
+    }
+    return out;
+  }
+
+  std::vector<std::int64_t> int64s(const json& v, const std::string& path) {
+    std::vector<std::int64_t> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      if (auto n = integer<std::int64_t>(item, item_path)) out.push_back(*n);
+    });
+    return out;
+  }
+
+  SeccompProfile seccomp_profile(const json& v, const std::string& path) {
+    SeccompProfile out;
+    each_field(v, path, kSeccompProfileFields,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "type") out.type = string(value, p);
+                 if (key == "localhostProfile") out.localhost_profile = string(value, p);
+               });
+    return out;
+  }
+
+  SecurityContext security_context(const json& v, const std::string& path) {
+    SecurityContext sc;
+    each_field(v, path, kSecurityContext,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "capabilities") {
+                   Capabilities& caps = sc.capabilities.emplace();
+                   each_field(value, p, kCapabilitiesFields,
+                              [&](const std::string& k, const json& cv, const std::string& cp) {
+                                if (k == "add") caps.add = strings(cv, cp);
+                                if (k == "drop") caps.drop = strings(cv, cp);
+                              });
+                 }
+                 if (key == "privileged") sc.privileged = boolean(value, p);
+                 if (key == "runAsUser") sc.run_as_user = integer<std::int64_t>(value, p);
+                 if (key == "runAsGroup") sc.run_as_group = integer<std::int64_t>(value, p);
+                 if (key == "runAsNonRoot") sc.run_as_non_root = boolean(value, p);
+                 if (key == "readOnlyRootFilesystem") {
+                   sc.read_only_root_filesystem = boolean(value, p);
+                 }
+                 if (key == "allowPrivilegeEscalation") {
+                   sc.allow_privilege_escalation = boolean(value, p);
+                 }
+                 if (key == "seccompProfile") sc.seccomp_profile = seccomp_profile(value, p);
+               });
+    return sc;
+  }
+
+  PodSecurityContext pod_security_context(const json& v, const std::string& path) {
+    PodSecurityContext sc;
+    each_field(v, path, kPodSecurityContext,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "runAsUser") sc.run_as_user = integer<std::int64_t>(value, p);
+                 if (key == "runAsGroup") sc.run_as_group = integer<std::int64_t>(value, p);
+                 if (key == "runAsNonRoot") sc.run_as_non_root = boolean(value, p);
+                 if (key == "supplementalGroups") sc.supplemental_groups = int64s(value, p);
+                 if (key == "fsGroup") sc.fs_group = integer<std::int64_t>(value, p);
+                 if (key == "seccompProfile") sc.seccomp_profile = seccomp_profile(value, p);
+               });
+    return sc;
+  }
+
+  std::int32_t probe_int(const json& v, const std::string& path) {
+    return integer<std::int32_t>(v, path).value_or(0);
+  }
+
+  Probe probe(const json& v, const std::string& path) {
+    Probe pr;
+    each_field(v, path, kProbe,
+               [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "exec") {
+                   ExecAction& exec = pr.exec.emplace();
+                   each_field(value, p, kExecActionFields,
+                              [&](const std::string&, const json& cv, const std::string& cp) {
+                                exec.command = strings(cv, cp);
+                              });
+                 }
+                 if (key == "initialDelaySeconds") pr.initial_delay_seconds = probe_int(value, p);
+                 if (key == "timeoutSeconds") pr.timeout_seconds = probe_int(value, p);
+                 if (key == "periodSeconds") pr.period_seconds = probe_int(value, p);
+                 if (key == "successThreshold") pr.success_threshold = probe_int(value, p);
+                 if (key == "failureThreshold") pr.failure_threshold = probe_int(value, p);
+               });
+    return pr;
+  }
+
+  std::vector<VolumeMount> volume_mounts(const json& v, const std::string& path) {
+    std::vector<VolumeMount> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      VolumeMount& m = out.emplace_back();
+      each_field(item, item_path, kVolumeMount,
+                 [&](const std::string& key, const json& value, const std::string& p) {
+                   if (key == "name") m.name = string(value, p);
+                   if (key == "readOnly") m.read_only = boolean(value, p).value_or(false);
+                   if (key == "mountPath") m.mount_path = string(value, p);
+                   if (key == "subPath") m.sub_path = string(value, p);
+                 });
+    });
+    return out;
+  }
+
   Container container(const json& v, const std::string& path) {
     Container c;
-    each_field(v, path, kContainerFields,
+    each_field(v, path, kContainer,
                [&](const std::string& key, const json& value, const std::string& p) {
                  if (key == "name") c.name = string(value, p);
                  if (key == "image") c.image = string(value, p);
@@ -183,6 +540,16 @@ class Decoder {
                  if (key == "args") c.args = strings(value, p);
                  if (key == "workingDir") c.working_dir = string(value, p);
                  if (key == "env") c.env = env(value, p);
+                 if (key == "resources") {
+                   each_field(value, p, kResourceRequirements,
+                              [&](const std::string& k, const json& rv, const std::string& rp) {
+                                if (k == "limits") c.resources.limits = resource_list(rv, rp);
+                                if (k == "requests") c.resources.requests = resource_list(rv, rp);
+                              });
+                 }
+                 if (key == "volumeMounts") c.volume_mounts = volume_mounts(value, p);
+                 if (key == "readinessProbe") c.readiness_probe = probe(value, p);
+                 if (key == "securityContext") c.security_context = security_context(value, p);
                });
     return c;
   }
@@ -195,6 +562,49 @@ class Decoder {
                  [&](const std::string& key, const json& value, const std::string& p) {
                    if (key == "name") var.name = string(value, p);
                    if (key == "value") var.value = string(value, p);
+                   if (key == "valueFrom") var.value_from = env_var_source(value, p);
+                 });
+    });
+    return out;
+  }
+
+  EnvVarSource env_var_source(const json& v, const std::string& path) {
+    EnvVarSource source;
+    each_field(v, path, kEnvVarSource,
+               [&](const std::string&, const json& value, const std::string& p) {
+                 ObjectFieldSelector& ref = source.field_ref.emplace();
+                 each_field(value, p, kObjectFieldSelectorFields,
+                            [&](const std::string& k, const json& fv, const std::string& fp) {
+                              if (k == "apiVersion") ref.api_version = string(fv, fp);
+                              if (k == "fieldPath") ref.field_path = string(fv, fp);
+                            });
+               });
+    return source;
+  }
+
+  std::vector<Volume> volumes(const json& v, const std::string& path) {
+    std::vector<Volume> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      Volume& vol = out.emplace_back();
+      each_field(item, item_path, kVolume,
+                 [&](const std::string& key, const json& value, const std::string& p) {
+                   if (key == "name") vol.name = string(value, p);
+                   if (key == "hostPath") {
+                     HostPathVolumeSource& hp = vol.host_path.emplace();
+                     each_field(value, p, kHostPathFields,
+                                [&](const std::string& k, const json& hv, const std::string& hpp) {
+                                  if (k == "path") hp.path = string(hv, hpp);
+                                  if (k == "type") hp.type = string(hv, hpp);
+                                });
+                   }
+                   if (key == "emptyDir") {
+                     EmptyDirVolumeSource& ed = vol.empty_dir.emplace();
+                     each_field(value, p, kEmptyDirFields,
+                                [&](const std::string& k, const json& ev, const std::string& ep) {
+                                  if (k == "medium") ed.medium = string(ev, ep);
+                                  if (k == "sizeLimit") ed.size_limit = quantity(ev, ep);
+                                });
+                   }
                  });
     });
     return out;
@@ -266,26 +676,36 @@ class Decoder {
     return policy;
   }
 
+  std::vector<Container> containers(const json& v, const std::string& path) {
+    std::vector<Container> out;
+    each_item(v, path, [&](const json& item, const std::string& item_path) {
+      out.push_back(container(item, item_path));
+    });
+    return out;
+  }
+
   PodSpec pod_spec(const json& v, const std::string& path) {
     PodSpec spec;
-    each_field(v, path, kPodSpecFields,
+    each_field(v, path, kPodSpec,
                [&](const std::string& key, const json& value, const std::string& p) {
+                 if (key == "volumes") spec.volumes = volumes(value, p);
+                 if (key == "initContainers") spec.init_containers = containers(value, p);
+                 if (key == "containers") spec.containers = containers(value, p);
                  if (key == "restartPolicy") spec.restart_policy = string(value, p);
-                 if (key == "dnsPolicy") spec.dns_policy = string(value, p);
-                 if (key == "schedulerName") spec.scheduler_name = string(value, p);
-                 if (key == "securityContext") {
-                   each_field(value, p, kPodSecurityContextFields,
-                              [](const std::string&, const json&, const std::string&) {});
-                   spec.security_context.emplace();
-                 }
                  if (key == "terminationGracePeriodSeconds") {
                    spec.termination_grace_period_seconds = integer<std::int64_t>(value, p);
                  }
-                 if (key == "containers") {
-                   each_item(value, p, [&](const json& item, const std::string& item_path) {
-                     spec.containers.push_back(container(item, item_path));
-                   });
+                 if (key == "activeDeadlineSeconds") {
+                   spec.active_deadline_seconds = integer<std::int64_t>(value, p);
                  }
+                 if (key == "dnsPolicy") spec.dns_policy = string(value, p);
+                 if (key == "nodeSelector") spec.node_selector = string_map(value, p);
+                 if (key == "securityContext") {
+                   spec.security_context = pod_security_context(value, p);
+                 }
+                 if (key == "hostname") spec.hostname = string(value, p);
+                 if (key == "subdomain") spec.subdomain = string(value, p);
+                 if (key == "schedulerName") spec.scheduler_name = string(value, p);
                });
     return spec;
   }
@@ -318,6 +738,7 @@ class Decoder {
                    spec.max_failed_indexes = integer<std::int32_t>(value, p);
                  }
                  if (key == "managedBy") spec.managed_by = string(value, p);
+                 if (key == "selector") spec.selector = label_selector(value, p);
                  if (key == "template") {
                    each_field(value, p, kPodTemplateFields,
                               [&](const std::string& k, const json& tv, const std::string& tp) {
@@ -333,9 +754,10 @@ class Decoder {
 
 }  // namespace
 
-DecodedJob decode_job(const json& object) {
+DecodedJob decode_job(const json& object, FieldValidation mode) {
   DecodedJob out;
   Decoder d;
+  d.mode = mode;
   if (!object.is_object()) {
     d.type_error("", object, "must be an object");
     out.errors = std::move(d.errors);
@@ -367,7 +789,24 @@ DecodedJob decode_job(const json& object) {
                  // "status": a create cannot set status (spec §2.2); it is discarded.
                });
   out.errors = std::move(d.errors);
+  for (auto& path : d.unknown) {
+    std::string text = "unknown field ";
+    text += quote(path);
+    (mode == FieldValidation::strict ? out.strict_errors : out.warnings).push_back(std::move(text));
+  }
   return out;
+}
+
+std::string strict_decoding_message(std::string_view kind, const std::vector<std::string>& errors) {
+  std::string text(kind);
+  text += " in version \"v1\" cannot be handled as a ";
+  text += kind;
+  text += ": strict decoding error: ";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += errors[i];
+  }
+  return text;
 }
 
 }  // namespace api

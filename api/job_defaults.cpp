@@ -16,6 +16,29 @@ std::string default_pull_policy(std::string_view image) {
   return "IfNotPresent";
 }
 
+namespace {
+
+// Upstream SetDefaults_Container, SetDefaults_Probe and SetDefaults_ObjectFieldSelector.
+void apply_container_defaults(Container& c) {
+  if (c.termination_message_path.empty()) c.termination_message_path = "/dev/termination-log";
+  if (c.termination_message_policy.empty()) c.termination_message_policy = "File";
+  if (c.image_pull_policy.empty()) c.image_pull_policy = default_pull_policy(c.image);
+  for (EnvVar& var : c.env) {
+    if (var.value_from && var.value_from->field_ref &&
+        var.value_from->field_ref->api_version.empty()) {
+      var.value_from->field_ref->api_version = "v1";
+    }
+  }
+  if (Probe* probe = c.readiness_probe ? &*c.readiness_probe : nullptr) {
+    if (probe->timeout_seconds == 0) probe->timeout_seconds = 1;
+    if (probe->period_seconds == 0) probe->period_seconds = 10;
+    if (probe->success_threshold == 0) probe->success_threshold = 1;
+    if (probe->failure_threshold == 0) probe->failure_threshold = 3;
+  }
+}
+
+}  // namespace
+
 void apply_job_defaults(Job& job) {
   JobSpec& spec = job.spec;
   if (!spec.completions && !spec.parallelism) {
@@ -54,10 +77,13 @@ void apply_job_defaults(Job& job) {
   if (!pod.termination_grace_period_seconds) {
     pod.termination_grace_period_seconds = base::limits::kDefaultTerminationGracePeriodSeconds;
   }
-  for (Container& c : pod.containers) {
-    if (c.termination_message_path.empty()) c.termination_message_path = "/dev/termination-log";
-    if (c.termination_message_policy.empty()) c.termination_message_policy = "File";
-    if (c.image_pull_policy.empty()) c.image_pull_policy = default_pull_policy(c.image);
+  for (Container& c : pod.init_containers) apply_container_defaults(c);
+  for (Container& c : pod.containers) apply_container_defaults(c);
+  for (Volume& v : pod.volumes) {
+    // SetDefaults_Volume: a volume naming no source is an emptyDir.
+    if (!v.host_path && !v.empty_dir) v.empty_dir.emplace();
+    // SetDefaults_HostPathVolumeSource: no type means HostPathUnset ("").
+    if (v.host_path && !v.host_path->type) v.host_path->type = "";
   }
 }
 

@@ -1,83 +1,14 @@
 #include "api/job_encode.hpp"
 
-#include "api/rfc3339.hpp"
+#include "api/json_fields.hpp"
+#include "api/pod_encode.hpp"
 
 namespace api {
 namespace {
 
 using nlohmann::ordered_json;
 
-// Go's encoding/json writes nil pointers as null and has no way to omit a zero struct.
-ordered_json time_or_null(const std::optional<base::TimePoint>& t) {
-  return t ? ordered_json(format_time(*t)) : ordered_json(nullptr);
-}
-
-void put_string(ordered_json& out, const char* key, const std::string& v) {
-  if (!v.empty()) out[key] = v;  // omitempty
-}
-
-template <typename T>
-void put_optional(ordered_json& out, const char* key, const std::optional<T>& v) {
-  if (v) out[key] = *v;
-}
-
-void put_labels(ordered_json& out, const char* key, const Labels& labels) {
-  if (labels.empty()) return;
-  ordered_json map = ordered_json::object();
-  for (const auto& [k, v] : labels) map[k] = v;  // Go sorts map keys; std::map is sorted
-  out[key] = std::move(map);
-}
-
-ordered_json encode_metadata(const ObjectMeta& meta) {
-  ordered_json out = ordered_json::object();
-  put_string(out, "name", meta.name);
-  put_string(out, "generateName", meta.generate_name);
-  put_string(out, "namespace", meta.namespace_);
-  put_string(out, "uid", meta.uid);
-  put_string(out, "resourceVersion", meta.resource_version);
-  if (meta.generation != 0) out["generation"] = meta.generation;
-  out["creationTimestamp"] = time_or_null(meta.creation_timestamp);
-  if (meta.deletion_timestamp) out["deletionTimestamp"] = format_time(*meta.deletion_timestamp);
-  put_labels(out, "labels", meta.labels);
-  put_labels(out, "annotations", meta.annotations);
-  return out;
-}
-
-ordered_json encode_container(const Container& c) {
-  ordered_json out = ordered_json::object();
-  out["name"] = c.name;
-  put_string(out, "image", c.image);
-  if (!c.command.empty()) out["command"] = c.command;
-  if (!c.args.empty()) out["args"] = c.args;
-  put_string(out, "workingDir", c.working_dir);
-  if (!c.env.empty()) {
-    ordered_json env = ordered_json::array();
-    for (const auto& var : c.env) {
-      ordered_json item = {{"name", var.name}};
-      put_string(item, "value", var.value);
-      env.push_back(std::move(item));
-    }
-    out["env"] = std::move(env);
-  }
-  out["resources"] = ordered_json::object();
-  put_string(out, "terminationMessagePath", c.termination_message_path);
-  put_string(out, "terminationMessagePolicy", c.termination_message_policy);
-  put_string(out, "imagePullPolicy", c.image_pull_policy);
-  return out;
-}
-
-ordered_json encode_pod_spec(const PodSpec& spec) {
-  ordered_json out = ordered_json::object();
-  ordered_json containers = ordered_json::array();
-  for (const auto& c : spec.containers) containers.push_back(encode_container(c));
-  out["containers"] = std::move(containers);
-  put_string(out, "restartPolicy", spec.restart_policy);
-  put_optional(out, "terminationGracePeriodSeconds", spec.termination_grace_period_seconds);
-  put_string(out, "dnsPolicy", spec.dns_policy);
-  if (spec.security_context) out["securityContext"] = ordered_json::object();
-  put_string(out, "schedulerName", spec.scheduler_name);
-  return out;
-}
+using namespace json_fields;
 
 ordered_json encode(const PodFailurePolicy& policy) {
   ordered_json rules = ordered_json::array();
@@ -126,6 +57,15 @@ ordered_json encode_spec(const JobSpec& spec) {
   if (spec.selector) {
     ordered_json selector = ordered_json::object();
     put_labels(selector, "matchLabels", spec.selector->match_labels);
+    if (!spec.selector->match_expressions.empty()) {
+      ordered_json expressions = ordered_json::array();
+      for (const auto& r : spec.selector->match_expressions) {
+        ordered_json item = {{"key", r.key}, {"operator", r.operator_}};
+        put_list(item, "values", r.values);
+        expressions.push_back(std::move(item));
+      }
+      selector["matchExpressions"] = std::move(expressions);
+    }
     out["selector"] = std::move(selector);
   }
   put_optional(out, "manualSelector", spec.manual_selector);

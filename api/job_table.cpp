@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "api/human_duration.hpp"
+#include "api/pod_encode.hpp"
 
 namespace api {
 
@@ -66,26 +67,13 @@ json column_json(const TableColumn& column) {
   return out;
 }
 
-json labels_json(const Labels& labels) {
-  json out = json::object();
-  for (const auto& [key, value] : labels) out[key] = value;
-  return out;
-}
-
-// metav1.PartialObjectMetadata as the API server's asTable builds it; empty fields are omitted
-// like ObjectMeta's omitempty ones.
+// metav1.PartialObjectMetadata as the API server's asTable builds it: the object's whole
+// ObjectMeta, encoded as everywhere else.
 json partial_object_metadata(const ObjectMeta& meta) {
-  json metadata = json::object();
-  if (!meta.name.empty()) metadata["name"] = meta.name;
-  if (!meta.generate_name.empty()) metadata["generateName"] = meta.generate_name;
-  if (!meta.namespace_.empty()) metadata["namespace"] = meta.namespace_;
-  if (!meta.uid.empty()) metadata["uid"] = meta.uid;
-  if (!meta.labels.empty()) metadata["labels"] = labels_json(meta.labels);
-  if (!meta.annotations.empty()) metadata["annotations"] = labels_json(meta.annotations);
   json out = json::object();
   out["kind"] = "PartialObjectMetadata";
   out["apiVersion"] = "meta.k8s.io/v1";
-  out["metadata"] = std::move(metadata);
+  out["metadata"] = json(encode_metadata(meta));
   return out;
 }
 
@@ -138,20 +126,6 @@ std::string job_status(const Job& job) {
   // Spec §8: a Job with only SuccessCriteriaMet shows Running (the 1.30-1.33 printer; 1.34+
   // prints "SuccessCriteriaMet" since kubernetes#132832; the spec decides which we follow).
   return "Running";
-}
-
-std::string format_label_selector(const std::optional<LabelSelector>& selector) {
-  // A nil selector matches nothing and an empty one everything; both print as "".
-  if (!selector || selector->match_labels.empty()) return "<none>";
-  std::string out;
-  // std::map iterates in byte order of the keys, the order upstream sorts requirements in.
-  for (const auto& [key, value] : selector->match_labels) {
-    if (!out.empty()) out += ',';
-    out += key;
-    out += '=';
-    out += value;
-  }
-  return out;
 }
 
 std::vector<std::string> job_row(const Job& job, base::TimePoint now) {

@@ -37,20 +37,15 @@ const std::vector<TableColumn>& job_columns();
 // The STATUS cell (spec §8; Terminating means metadata.deletionTimestamp is set).
 std::string job_status(const Job& job);
 
-// metav1.FormatLabelSelector for the matchLabels-only selectors batchlet has: "k=v,k2=v2" in key
-// order, "<none>" for no selector or an empty one. (Upstream prints "<error>" for keys or values
-// that are not valid label syntax; validation rejects those at create time, so they cannot
-// reach here.)
-std::string format_label_selector(const std::optional<LabelSelector>& selector);
+// format_label_selector (the SELECTOR column) is in api/label_selector.hpp.
 
 // The row's cells, in job_columns() order.
 std::vector<std::string> job_row(const Job& job, base::TimePoint now);
 
 // A meta.k8s.io/v1 Table of `jobs` (null pointers skipped), as the API server answers
 // `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` with the default includeObject=Metadata:
-// each row's "object" is a PartialObjectMetadata carrying name, namespace and, when set,
-// generateName, uid, labels and annotations. The caller adds what lives elsewhere: the list's
-// metadata.resourceVersion and each row's metadata.creationTimestamp (api/rfc3339.hpp).
+// each row's "object" is a PartialObjectMetadata carrying the Job's whole metadata
+// (api/pod_encode.hpp encode_metadata). The caller adds the list's metadata.resourceVersion.
 nlohmann::json job_table(const std::vector<const Job*>& jobs, base::TimePoint now);
 
 }  // namespace api

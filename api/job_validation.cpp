@@ -4,6 +4,8 @@
 
 #include "api/index_intervals.hpp"
 #include "api/name_rules.hpp"
+#include "api/object_meta_validation.hpp"
+#include "api/pod_validation.hpp"
 
 namespace api {
 namespace {
@@ -48,7 +50,7 @@ std::string go_int32s(const std::vector<std::int32_t>& values) {
 
 // A deterministic stand-in for Go's %#v of a batch.SuccessPolicy. Upstream prints pointer
 // addresses for set fields, which no client can rely on; this keeps the shape and shows values.
-std::string go_success_policy(const SuccessPolicy& policy) {
+std::string go_success_policy_text(const SuccessPolicy& policy) {
   std::string out = "batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{";
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const auto& rule = policy.rules[i];
@@ -85,9 +87,11 @@ void validate_metadata(const ObjectMeta& meta, FieldErrors& out) {
   }
   validate_labels(meta.labels, "metadata.labels", out);
   validate_annotations(meta.annotations, "metadata.annotations", out);
+  validate_owner_references(meta.owner_references, "metadata.ownerReferences", out);
+  validate_finalizers(meta.finalizers, "metadata.finalizers", out);
 }
 
-void validate_generated_selector(const Job& job, FieldErrors& out) {
+void validate_generated_selector(const Job& job, bool require_prefixed_labels, FieldErrors& out) {
   if (job.spec.manual_selector.value_or(false)) return;
   const Labels& labels = job.spec.template_.metadata.labels;
   const std::string prefix = "spec.template.metadata.labels";
@@ -103,74 +107,20 @@ void validate_generated_selector(const Job& job, FieldErrors& out) {
   };
   expect(kLegacyControllerUidLabel, job.metadata.uid);
   expect(kLegacyJobNameLabel, job.metadata.name);
-  expect(kControllerUidLabel, job.metadata.uid);
-  expect(kJobNameLabel, job.metadata.name);
-}
-
-void validate_container(const Container& c, const std::string& field, std::set<std::string>& names,
-                        FieldErrors& out) {
-  if (c.name.empty()) {
-    out.push_back(required(field + ".name"));
-  } else {
-    for (auto& e : dns1123_label_errors(c.name)) {
-      out.push_back(invalid(field + ".name", quote(c.name), e));
-    }
-    if (!names.insert(c.name).second) out.push_back(duplicate(field + ".name", quote(c.name)));
+  Labels expected{{std::string(kLegacyControllerUidLabel), job.metadata.uid},
+                  {std::string(kLegacyJobNameLabel), job.metadata.name}};
+  if (require_prefixed_labels) {
+    expect(kControllerUidLabel, job.metadata.uid);
+    expect(kJobNameLabel, job.metadata.name);
+    expected.emplace(std::string(kControllerUidLabel), job.metadata.uid);
+    expected.emplace(std::string(kJobNameLabel), job.metadata.name);
   }
-  if (c.image.empty()) out.push_back(required(field + ".image"));
-  if (c.image_pull_policy != "Always" && c.image_pull_policy != "IfNotPresent" &&
-      c.image_pull_policy != "Never") {
-    out.push_back(not_supported(field + ".imagePullPolicy", c.image_pull_policy,
-                                {"Always", "IfNotPresent", "Never"}));
-  }
-  for (std::size_t i = 0; i < c.env.size(); ++i) {
-    const std::string env_field = field + ".env[" + std::to_string(i) + "].name";
-    const std::string& name = c.env[i].name;
-    if (name.empty()) {
-      out.push_back(required(env_field));
-      continue;
-    }
-    bool printable = name.find('=') == std::string::npos;
-    for (unsigned char ch : name) printable = printable && ch >= 0x20 && ch < 0x7f;
-    if (!printable) {
-      out.push_back(invalid(env_field, quote(name),
-                            "a valid environment variable name must consist only of printable "
-                            "ASCII characters other than '='"));
-    }
-  }
-}
-
-void validate_pod_template(const PodTemplateSpec& tmpl, FieldErrors& out) {
-  validate_labels(tmpl.metadata.labels, "spec.template.labels", out);
-  validate_annotations(tmpl.metadata.annotations, "spec.template.annotations", out);
-  const PodSpec& pod = tmpl.spec;
-  const std::string field = "spec.template.spec";
-  // The Pod's own rule runs before the Job's narrower one (validate_restart_policy).
-  const std::string& restart = pod.restart_policy;
-  if (restart != "Always" && restart != "OnFailure" && restart != "Never") {
-    out.push_back(
-        not_supported(field + ".restartPolicy", restart, {"Always", "OnFailure", "Never"}));
-  }
-  if (pod.containers.empty()) out.push_back(required(field + ".containers"));
-  std::set<std::string> names;
-  for (std::size_t i = 0; i < pod.containers.size(); ++i) {
-    validate_container(pod.containers[i], field + ".containers[" + std::to_string(i) + "]", names,
-                       out);
-  }
-  non_negative(pod.termination_grace_period_seconds, field + ".terminationGracePeriodSeconds", out);
-  const std::string& dns = pod.dns_policy;
-  if (dns != "ClusterFirst" && dns != "ClusterFirstWithHostNet" && dns != "Default" &&
-      dns != "None") {
-    out.push_back(not_supported(field + ".dnsPolicy", dns,
-                                {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"}));
-  } else if (dns == "None") {  // dnsConfig is not decodable yet, so it is always missing here
-    out.push_back(
-        required(field + ".dnsConfig", "must provide `dnsConfig` when `dnsPolicy` is None"));
-  }
-  if (!pod.scheduler_name.empty()) {
-    for (auto& e : dns1123_subdomain_errors(pod.scheduler_name)) {
-      out.push_back(invalid(field + ".schedulerName", quote(pod.scheduler_name), e));
-    }
+  // The selector must select exactly what generation would have produced: a selector the user
+  // wrote (its labels are kept, generation only adds the uid) does not.
+  const auto& selector = job.spec.selector;
+  if (!selector || (parses(*selector) && !matches(*selector, expected))) {
+    out.push_back(invalid("spec.selector", selector ? go_label_selector(*selector) : quote("null"),
+                          "`selector` not auto-generated"));
   }
 }
 
@@ -260,6 +210,7 @@ void validate_pod_failure_policy(const JobSpec& spec, FieldErrors& out) {
   }
   std::set<std::string> container_names;
   for (const auto& c : spec.template_.spec.containers) container_names.insert(c.name);
+  for (const auto& c : spec.template_.spec.init_containers) container_names.insert(c.name);
   for (std::size_t i = 0; i < policy.rules.size(); ++i) {
     const auto& rule = policy.rules[i];
     const std::string field = rules + "[" + std::to_string(i) + "]";
@@ -298,7 +249,8 @@ void validate_success_policy(const JobSpec& spec, FieldErrors& out) {
   const auto& policy = *spec.success_policy;
   if (spec.completion_mode.value_or("") != "Indexed") {
     // Upstream checks the rules only for Indexed jobs (they are read against completions).
-    out.push_back(invalid(field, go_success_policy(policy), "requires indexed completion mode"));
+    out.push_back(
+        invalid(field, go_success_policy_text(policy), "requires indexed completion mode"));
     return;
   }
   if (policy.rules.empty()) {
@@ -458,16 +410,22 @@ void validate_spec(const JobSpec& spec, FieldErrors& out) {
   if (spec.pod_failure_policy) validate_pod_failure_policy(spec, out);
   if (spec.success_policy) validate_success_policy(spec, out);
   validate_pod_replacement_policy(spec, out);
-  validate_pod_template(spec.template_, out);
+  validate_pod_template(spec.template_, "spec.template", out);
   validate_restart_policy(spec, out);
 }
 
 }  // namespace
 
-FieldErrors validate_job_create(const Job& job) {
+std::string go_success_policy(const SuccessPolicy& policy) {
+  return go_success_policy_text(policy);
+}
+
+FieldErrors validate_job_create(const Job& job) { return validate_job(job, true); }
+
+FieldErrors validate_job(const Job& job, bool require_prefixed_labels) {
   FieldErrors out;
   validate_metadata(job.metadata, out);
-  validate_generated_selector(job, out);
+  validate_generated_selector(job, require_prefixed_labels, out);
   validate_spec(job.spec, out);
 
   // ValidateJobSpec's selector checks follow validateJobSpec.
@@ -475,16 +433,15 @@ FieldErrors validate_job_create(const Job& job) {
   // Whether generated or written by hand, the selector must match the pods it will make; a
   // missing selector matches nothing (upstream's LabelSelectorAsSelector(nil)).
   const Labels& template_labels = spec.template_.metadata.labels;
-  bool matches = spec.selector.has_value();
   if (!spec.selector) {
     out.push_back(required("spec.selector"));
   } else {
-    for (const auto& [key, value] : spec.selector->match_labels) {
-      auto it = template_labels.find(key);
-      matches = matches && it != template_labels.end() && it->second == value;
-    }
+    validate_label_selector(*spec.selector, "spec.selector", out);
   }
-  if (!matches) {
+  const bool selects_template =
+      spec.selector && parses(*spec.selector) && matches(*spec.selector, template_labels);
+  const bool unparsable = spec.selector && !parses(*spec.selector);
+  if (!selects_template && !unparsable) {
     out.push_back(
         invalid("spec.template.metadata.labels",
                 template_labels.empty() ? "map[string]string(nil)" : go_string_map(template_labels),

@@ -12,4 +12,11 @@ namespace api {
 
 FieldErrors validate_job_create(const Job& job);
 
+// Upstream ValidateJob: validate_job_create with the generated-selector check of the
+// batch.kubernetes.io/ labels optional (updates of jobs created before those labels existed).
+FieldErrors validate_job(const Job& job, bool require_prefixed_labels);
+
+// How field errors print a SuccessPolicy (a deterministic stand-in for Go's %#v).
+std::string go_success_policy(const SuccessPolicy& policy);
+
 }  // namespace api

@@ -46,6 +46,19 @@ bool matches_name_part(std::string_view s) {
   return true;
 }
 
+// [a-z0-9]([-a-z0-9]*[a-z0-9])? joined by '.'
+bool matches_dns_subdomain(std::string_view value) {
+  bool ok = !value.empty();
+  std::size_t start = 0;
+  while (ok) {
+    const auto dot = value.find('.', start);
+    ok = matches_dns_label(value.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return ok;
+}
+
 std::string max_length(std::size_t n) {
   return "must be no more than " + std::to_string(n) + " characters";
 }
@@ -55,22 +68,21 @@ std::string max_length(std::size_t n) {
 std::vector<std::string> dns1123_label_errors(std::string_view value) {
   std::vector<std::string> errs;
   if (value.size() > 63) errs.push_back(max_length(63));
-  if (!matches_dns_label(value)) errs.emplace_back(kDns1123LabelMessage);
+  if (!matches_dns_label(value)) {
+    // A valid subdomain that is not a label can only have dots (length was checked above).
+    if (matches_dns_subdomain(value)) {
+      errs.emplace_back("must not contain dots");
+    } else {
+      errs.emplace_back(kDns1123LabelMessage);
+    }
+  }
   return errs;
 }
 
 std::vector<std::string> dns1123_subdomain_errors(std::string_view value) {
   std::vector<std::string> errs;
   if (value.size() > 253) errs.push_back(max_length(253));
-  bool ok = !value.empty();
-  std::size_t start = 0;
-  while (ok) {
-    const auto dot = value.find('.', start);
-    ok = matches_dns_label(value.substr(start, dot == std::string_view::npos ? dot : dot - start));
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  if (!ok) errs.emplace_back(kDns1123SubdomainMessage);
+  if (!matches_dns_subdomain(value)) errs.emplace_back(kDns1123SubdomainMessage);
   return errs;
 }
 

@@ -59,6 +59,8 @@ std::variant<api::Job, ManifestErrors> load_job_manifest(const std::filesystem::
 
   auto rng = api::seeded_engine();
   api::CreatedJob created = api::create_job(doc.value, now, rng);
+  if (created.bad_request)
+    return ManifestErrors{at_line(file, doc.first_line, *created.bad_request)};
   if (created.errors.empty()) created.errors = agent::check_runnable(created.job);
   if (!created.errors.empty()) return field_errors(file, created.errors, doc.lines, doc.first_line);
   return std::move(created.job);

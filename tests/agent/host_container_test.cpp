@@ -61,7 +61,7 @@ TEST_CASE("a container becomes a host process with expanded references", "[unit]
   api::Container c;
   c.command = {"sh", "-c"};
   c.args = {"echo $(GREETING) $(UNKNOWN)"};
-  c.env = {{"NAME", "world"}, {"GREETING", "hello $(NAME)"}, {"PATH", "/bin"}};
+  c.env = {{"NAME", "world", {}}, {"GREETING", "hello $(NAME)", {}}, {"PATH", "/bin", {}}};
   const auto spec = agent::host_process_spec(c);
   CHECK(spec.argv == std::vector<std::string>{"sh", "-c", "echo hello world $(UNKNOWN)"});
   CHECK(spec.env == std::vector<std::string>{"PATH=/bin", "NAME=world", "GREETING=hello world"});
@@ -95,4 +95,64 @@ TEST_CASE("check_runnable refuses the advanced Job fields until the controller h
   auto ours = runnable_job();
   ours.spec.managed_by = "kubernetes.io/job-controller";
   CHECK(agent::check_runnable(ours).empty());
+}
+
+TEST_CASE("check_runnable refuses pod fields the host runtime cannot honour yet", "[unit]") {
+  auto j = runnable_job();
+  api::PodSpec& pod = j.spec.template_.spec;
+  pod.volumes.push_back(api::Volume{"scratch", std::nullopt, api::EmptyDirVolumeSource{}});
+  pod.init_containers.push_back(pod.containers[0]);
+  pod.active_deadline_seconds = 60;
+  pod.hostname = "h";
+  pod.subdomain = "s";
+  pod.node_selector = {{"disktype", "ssd"}, {"kubernetes.io/os", "windows"}};
+  pod.security_context = api::PodSecurityContext{};
+  pod.security_context->run_as_user = 1000;
+  pod.security_context->supplemental_groups = {5};
+  api::Container& c = pod.containers[0];
+  c.env.push_back({"POD", "", api::EnvVarSource{api::ObjectFieldSelector{"v1", "metadata.name"}}});
+  c.resources.limits["cpu"] = *api::Quantity::parse("1");
+  c.resources.requests["memory"] = *api::Quantity::parse("1Gi");
+  c.volume_mounts.push_back({"scratch", false, "/scratch", ""});
+  c.readiness_probe = api::Probe{};
+  c.security_context = api::SecurityContext{};
+  const std::string later = ": Forbidden: not supported by the host runtime yet";
+  const std::string p = "spec.template.spec";
+  const std::string c0 = p + ".containers[0]";
+  CHECK(messages(agent::check_runnable(j)) ==
+        std::vector<std::string>{
+            p + ".volumes" + later, p + ".initContainers" + later,
+            p + ".activeDeadlineSeconds" + later, p + ".hostname" + later, p + ".subdomain" + later,
+            p + ".nodeSelector[disktype]: Forbidden: no label of this node matches it",
+            p + ".nodeSelector[kubernetes.io/os]: Unsupported value: \"windows\": supported "
+                "values: \"linux\"",
+            p + ".securityContext.runAsUser" + later,
+            p + ".securityContext.supplementalGroups" + later, c0 + ".env[0].valueFrom" + later,
+            c0 + ".resources.limits" + later, c0 + ".resources.requests" + later,
+            c0 + ".volumeMounts" + later, c0 + ".readinessProbe" + later,
+            c0 + ".securityContext" + later});
+}
+
+TEST_CASE("check_runnable accepts the node selectors this host satisfies", "[unit]") {
+  auto j = runnable_job();
+  j.spec.template_.spec.node_selector = {{"kubernetes.io/os", "linux"}};
+  CHECK(agent::check_runnable(j).empty());
+  // Defaulting leaves an empty pod securityContext, which asks for nothing.
+  j.spec.template_.spec.security_context = api::PodSecurityContext{};
+  CHECK(agent::check_runnable(j).empty());
+}
+
+TEST_CASE("check_runnable accepts owner references and finalizers: nothing is stored", "[unit]") {
+  auto j = runnable_job();
+  j.metadata.owner_references.push_back({"example.com/v1", "Workflow", "wf", "u", true, true});
+  j.metadata.finalizers = {"example.com/keep"};
+  j.spec.template_.metadata.finalizers = {"example.com/pod-keep"};
+  CHECK(agent::check_runnable(j).empty());
+}
+
+TEST_CASE("check_runnable accepts a manual selector: it only picks the job's own pods", "[unit]") {
+  auto j = runnable_job();
+  j.spec.manual_selector = true;
+  j.spec.selector = api::LabelSelector{{{"app", "x"}}, {{"tier", "Exists", {}}}};
+  CHECK(agent::check_runnable(j).empty());
 }

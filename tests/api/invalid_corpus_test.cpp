@@ -6,6 +6,7 @@
 //   - the text does not load (YAML error, limits): "line <N>: <message>", or "<message>" when the
 //     line is unknown;
 //   - no document, or more than one: the wording of `batchlet run` (cli/manifest.cpp);
+//   - a strict decoding error (an unknown field): the 400 Status.message;
 //   - otherwise api::create_job's errors as the API server's Status.message,
 //     `Job.batch "<name>" is invalid: ...`, with the generated uid written as "<uid>" so that
 //     expectations do not depend on the random engine.
@@ -67,6 +68,7 @@ std::string rejection(std::string_view text) {
   }
   std::mt19937_64 rng(42);
   api::CreatedJob created = api::create_job(parsed.documents.front().value, base::TimePoint{}, rng);
+  if (created.bad_request) return *created.bad_request;
   if (created.errors.empty()) return {};
   std::string message =
       api::invalid_message("Job.batch", created.job.metadata.name, created.errors);
@@ -163,6 +165,19 @@ TEST_CASE("hostile input built in memory fails cleanly", "[unit]") {
         rejection(pi_with_metadata("  name: pi\n  labels:\n    app: " + value + "\n"));
     CHECK(message == "Job.batch \"pi\" is invalid: metadata.labels: Invalid value: \"" + value +
                          "\": must be no more than 63 characters");
+  }
+  SECTION("annotations over 256 KiB in total, split across keys") {
+    // Two values of 128 KiB: each alone is fine, keys plus values exceed 262144 bytes.
+    const std::string half(128 * 1024, 'a');
+    const std::string message = rejection(
+        pi_with_metadata("  name: pi\n  annotations:\n    a: " + half + "\n    b: " + half + "\n"));
+    CHECK(message ==
+          "Job.batch \"pi\" is invalid: metadata.annotations: Too long: may not be more than "
+          "262144 bytes");
+  }
+  SECTION("annotations of exactly 256 KiB are accepted") {
+    const std::string value(256 * 1024 - 1, 'a');  // plus the one-byte key
+    CHECK(rejection(pi_with_metadata("  name: pi\n  annotations:\n    a: " + value + "\n")) == "");
   }
   SECTION("a 1.5 MiB name") {
     const std::string name(1536 * 1024, 'a');

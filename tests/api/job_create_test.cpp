@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/job_defaults.hpp"
+#include "api/job_encode.hpp"
 #include "api/names.hpp"
 
 using nlohmann::json;
@@ -160,17 +161,17 @@ TEST_CASE("a name longer than 63 characters fails on the generated template labe
 
 TEST_CASE("the decoder names every field it cannot honour and every wrong type", "[unit]") {
   json j = pi_job();
-  j["spec"]["template"]["spec"]["volumes"] = json::array();
+  j["spec"]["template"]["spec"]["volumes"] = {{{"name", "cfg"}, {"configMap", {{"name", "x"}}}}};
   j["spec"]["parallelism"] = "two";
   j["spec"]["template"]["spec"]["containers"][0]["env"] = {
-      {{"name", "A"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}}};
+      {{"name", "A"}, {"valueFrom", {{"secretKeyRef", {{"name", "s"}, {"key", "k"}}}}}}};
   const auto errors = messages(create(j).errors);
   CHECK(errors == std::vector<std::string>{
                       "spec.parallelism: Invalid value: \"two\": must be an integer",
-                      "spec.template.spec.containers[0].env[0].valueFrom: Forbidden: not "
-                      "supported by batchlet (see docs/compatibility.md)",
-                      "spec.template.spec.volumes: Forbidden: not supported by batchlet (see "
-                      "docs/compatibility.md)"});
+                      "spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef: "
+                      "Forbidden: not supported by batchlet (see docs/compatibility.md)",
+                      "spec.template.spec.volumes[0].configMap: Forbidden: not supported by "
+                      "batchlet (see docs/compatibility.md)"});
 }
 
 TEST_CASE("only batch/v1 Jobs are decoded", "[unit]") {
@@ -324,7 +325,7 @@ TEST_CASE("successPolicy validation (spec §3.2)", "[unit]") {
   CHECK(errors[0].find("}: requires indexed completion mode") != std::string::npos);
 }
 
-TEST_CASE("a null member is unset even where batchlet supports no value") {
+TEST_CASE("a null member is unset even where batchlet supports no value", "[unit]") {
   // What kubectl 1.30 sends for `create job x --image=busybox -- true`, minus "resources": {}.
   json job = pi_job();
   job["metadata"]["creationTimestamp"] = nullptr;
@@ -335,4 +336,167 @@ TEST_CASE("a null member is unset even where batchlet supports no value") {
   CHECK(messages(create(job).errors) ==
         std::vector<std::string>{"metadata.creationTimestamp: Forbidden: not supported by batchlet "
                                  "(see docs/compatibility.md)"});
+}
+
+TEST_CASE("quantities may be JSON numbers and come back canonical", "[unit]") {
+  json j = pi_job();
+  j["spec"]["template"]["spec"]["containers"][0]["resources"] = {
+      {"requests", {{"cpu", 0.5}, {"memory", 1048576}}}, {"limits", {{"cpu", "2000m"}}}};
+  const auto created = create(j);
+  REQUIRE(created.errors.empty());
+  const auto& resources = created.job.spec.template_.spec.containers[0].resources;
+  CHECK(resources.requests.at("cpu").canonical() == "500m");
+  CHECK(resources.requests.at("memory").canonical() == "1048576");
+  CHECK(resources.limits.at("cpu").canonical() == "2");
+  j["spec"]["template"]["spec"]["containers"][0]["resources"] = {{"limits", {{"cpu", true}}}};
+  CHECK(messages(create(j).errors) ==
+        std::vector<std::string>{"spec.template.spec.containers[0].resources.limits[cpu]: "
+                                 "Invalid value: true: must be a quantity string"});
+}
+
+TEST_CASE("only valid volumes can be mounted, as upstream", "[unit]") {
+  json j = pi_job();
+  j["spec"]["template"]["spec"]["volumes"] = {{{"name", "Bad_Name"}, {"emptyDir", json::object()}}};
+  j["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = {
+      {{"name", "Bad_Name"}, {"mountPath", "/data"}}};
+  const auto errors = messages(create(j).errors);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].rfind("spec.template.spec.volumes[0].name: Invalid value: \"Bad_Name\": a "
+                        "lowercase RFC 1123 label",
+                        0) == 0);
+  CHECK(errors[1] ==
+        "spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"Bad_Name\"");
+}
+
+TEST_CASE("pod-template defaults: probes, volumes, downward API", "[unit]") {
+  json j = pi_job();
+  auto& spec = j["spec"]["template"]["spec"];
+  spec["volumes"] = {{{"name", "a"}}, {{"name", "b"}, {"hostPath", {{"path", "/tmp"}}}}};
+  spec["containers"][0]["readinessProbe"] = {{"exec", {{"command", {"true"}}}}};
+  spec["containers"][0]["env"] = {
+      {{"name", "N"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}}};
+  spec["initContainers"] = {{{"name", "init"}, {"image", "busybox"}}};
+  const auto created = create(j);
+  REQUIRE(created.errors.empty());
+  const api::PodSpec& pod = created.job.spec.template_.spec;
+  REQUIRE(pod.volumes[0].empty_dir);
+  CHECK(pod.volumes[0].empty_dir->medium.empty());
+  CHECK(pod.volumes[1].host_path->type == "");
+  const api::Probe& probe = *pod.containers[0].readiness_probe;
+  CHECK(probe.timeout_seconds == 1);
+  CHECK(probe.period_seconds == 10);
+  CHECK(probe.success_threshold == 1);
+  CHECK(probe.failure_threshold == 3);
+  CHECK(probe.initial_delay_seconds == 0);
+  CHECK(pod.containers[0].env[0].value_from->field_ref->api_version == "v1");
+  CHECK(pod.init_containers[0].image_pull_policy == "Always");
+  CHECK(pod.init_containers[0].termination_message_path == "/dev/termination-log");
+}
+
+TEST_CASE("a manual selector with expressions is kept, validated and encoded", "[unit]") {
+  json j = pi_job();
+  j["spec"]["manualSelector"] = true;
+  j["spec"]["selector"] = {{"matchLabels", {{"app", "pi"}}},
+                           {"matchExpressions",
+                            {{{"key", "tier"}, {"operator", "In"}, {"values", {"batch", "hpc"}}},
+                             {{"key", "legacy"}, {"operator", "DoesNotExist"}}}}};
+  j["spec"]["template"]["metadata"]["labels"] = {{"app", "pi"}, {"tier", "hpc"}};
+  const auto created = create(j);
+  REQUIRE(messages(created.errors).empty());
+  // No generated labels or selector entries with manualSelector.
+  CHECK(created.job.spec.template_.metadata.labels == api::Labels{{"app", "pi"}, {"tier", "hpc"}});
+  const auto encoded = api::encode_job(created.job);
+  CHECK(encoded["spec"]["selector"].dump() ==
+        R"({"matchLabels":{"app":"pi"},"matchExpressions":[{"key":"tier","operator":"In",)"
+        R"("values":["batch","hpc"]},{"key":"legacy","operator":"DoesNotExist"}]})");
+  CHECK(api::format_label_selector(created.job.spec.selector) ==
+        "app=pi,!legacy,tier in (batch,hpc)");
+}
+
+TEST_CASE("fields unknown to Kubernetes follow the field validation mode", "[unit]") {
+  using api::FieldValidation;
+  json j = pi_job();
+  j["spec"]["foo"] = 1;
+  j["spec"]["template"]["spec"]["containers"][0]["colour"] = "blue";
+  std::mt19937_64 rng(1);
+  const auto now = base::TimePoint{};
+
+  const auto strict = api::create_job(j, now, rng, FieldValidation::strict);
+  REQUIRE(strict.bad_request);
+  CHECK(*strict.bad_request ==
+        "Job in version \"v1\" cannot be handled as a Job: strict decoding error: unknown field "
+        "\"spec.foo\", unknown field \"spec.template.spec.containers[0].colour\"");
+  CHECK(strict.errors.empty());
+
+  const auto warn = api::create_job(j, now, rng, FieldValidation::warn);
+  CHECK_FALSE(warn.bad_request);
+  CHECK(warn.errors.empty());
+  CHECK(warn.warnings ==
+        std::vector<std::string>{"unknown field \"spec.foo\"",
+                                 "unknown field \"spec.template.spec.containers[0].colour\""});
+
+  const auto ignore = api::create_job(j, now, rng, FieldValidation::ignore);
+  CHECK_FALSE(ignore.bad_request);
+  CHECK(ignore.errors.empty());
+  CHECK(ignore.warnings.empty());
+}
+
+TEST_CASE("fields Kubernetes knows but batchlet does not support are refused in every mode",
+          "[unit]") {
+  for (auto mode :
+       {api::FieldValidation::strict, api::FieldValidation::warn, api::FieldValidation::ignore}) {
+    json j = pi_job();
+    j["spec"]["template"]["spec"]["tolerations"] = json::array({{{"operator", "Exists"}}});
+    j["spec"]["bar"] = true;
+    std::mt19937_64 rng(1);
+    const auto created = api::create_job(j, base::TimePoint{}, rng, mode);
+    if (mode == api::FieldValidation::strict) {
+      CHECK(created.bad_request);  // 400 comes first, as decoding fails before validation
+      continue;
+    }
+    CHECK(messages(created.errors) ==
+          std::vector<std::string>{"spec.template.spec.tolerations: Forbidden: not supported by "
+                                   "batchlet (see docs/compatibility.md)"});
+    // Unknown-field warnings are sent even though the create fails.
+    CHECK(created.warnings.size() == (mode == api::FieldValidation::warn ? 1u : 0u));
+  }
+}
+
+TEST_CASE("explicit nulls of known fields are unset, as kubectl's dry-run output has them",
+          "[unit]") {
+  json j = pi_job();
+  j["metadata"]["creationTimestamp"] = nullptr;
+  j["spec"]["template"]["metadata"] = {{"creationTimestamp", nullptr}};
+  j["spec"]["template"]["spec"]["containers"][0]["resources"] = json::object();
+  j["status"] = json::object();
+  const auto created = create(j);
+  CHECK(messages(created.errors).empty());
+  CHECK_FALSE(created.bad_request);
+}
+
+TEST_CASE("create warnings: a name that is not a DNS label, huge Indexed jobs", "[unit]") {
+  json j = pi_job();
+  j["metadata"]["name"] = "pi.v2";
+  const auto dotted = create(j);
+  REQUIRE(dotted.errors.empty());
+  CHECK(dotted.warnings ==
+        std::vector<std::string>{
+            "metadata.name: this is used in Pod names and hostnames, which can result in "
+            "surprising behavior; a DNS label is recommended: [must not contain dots]"});
+
+  json big = pi_job();
+  big["spec"]["completionMode"] = "Indexed";
+  big["spec"]["completions"] = 100001;
+  big["spec"]["parallelism"] = 10001;
+  const auto indexed = create(big);
+  REQUIRE(messages(indexed.errors).empty());
+  CHECK(indexed.warnings ==
+        std::vector<std::string>{
+            "spec: In Indexed Jobs with a number of completions higher than 10^5 and a "
+            "parallelism higher than 10^4, Kubernetes might not be able to track "
+            "completedIndexes when a big number of indexes fail"});
+
+  // An invalid Job gets its errors, not the create warnings.
+  j["spec"]["parallelism"] = -1;
+  CHECK(create(j).warnings.empty());
 }

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "api/pod_encode.hpp"
+
 using namespace std::chrono_literals;
 using Row = std::vector<std::string>;
 
@@ -34,7 +36,8 @@ api::Job job(std::string name, std::optional<std::int32_t> completions,
   j.metadata.creation_timestamp = kNow - 2min;
   j.spec.completions = completions;
   j.spec.parallelism = parallelism;
-  j.spec.selector = api::LabelSelector{{{std::string(api::kControllerUidLabel), j.metadata.uid}}};
+  j.spec.selector =
+      api::LabelSelector{{{std::string(api::kControllerUidLabel), j.metadata.uid}}, {}};
   api::Container c;
   c.name = "main";
   c.image = "busybox:1.36";
@@ -168,9 +171,17 @@ TEST_CASE("wide columns: containers, images, selector", "[unit]") {
 TEST_CASE("format_label_selector", "[unit]") {
   CHECK(api::format_label_selector(std::nullopt) == "<none>");
   CHECK(api::format_label_selector(api::LabelSelector{}) == "<none>");
-  CHECK(api::format_label_selector(api::LabelSelector{{{"b", "2"}, {"a", "1"}, {"B", "0"}}}) ==
+  CHECK(api::format_label_selector(api::LabelSelector{{{"b", "2"}, {"a", "1"}, {"B", "0"}}, {}}) ==
         "B=0,a=1,b=2");
-  CHECK(api::format_label_selector(api::LabelSelector{{{"empty", ""}}}) == "empty=");
+  CHECK(api::format_label_selector(api::LabelSelector{{{"empty", ""}}, {}}) == "empty=");
+  const api::LabelSelector expressions{{{"tier", "db"}},
+                                       {{"env", "In", {"prod", "dev"}},
+                                        {"zone", "NotIn", {"a"}},
+                                        {"gpu", "Exists", {}},
+                                        {"legacy", "DoesNotExist", {}}}};
+  CHECK(api::format_label_selector(expressions) ==
+        "env in (dev,prod),gpu,!legacy,tier=db,zone notin (a)");
+  CHECK(api::format_label_selector(api::LabelSelector{{}, {{"env", "Near", {"x"}}}}) == "<error>");
 }
 
 TEST_CASE("job_columns match upstream jobColumnDefinitions", "[unit]") {
@@ -246,6 +257,9 @@ TEST_CASE("job_table is a meta.k8s.io/v1 Table with PartialObjectMetadata rows",
   CHECK_FALSE(object["metadata"].contains("annotations"));
   CHECK(rows[1]["object"]["metadata"]["namespace"] == "ns2");
   CHECK_FALSE(rows[1]["object"]["metadata"].contains("labels"));
+  // The whole ObjectMeta, as upstream's asTable copies it: creationTimestamp included.
+  CHECK(object["metadata"] == nlohmann::json(api::encode_metadata(done.metadata)));
+  CHECK(object["metadata"].contains("creationTimestamp"));
 
   CHECK_NOTHROW(table.dump());
 }

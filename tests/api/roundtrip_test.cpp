@@ -25,7 +25,7 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 
 TEST_CASE("seed manifests encode as the API server returns them", "[unit]") {
   const auto now = *api::parse_time("2026-11-23T18:00:00Z");
-  for (const char* name : {"pi", "indexed", "policies"}) {
+  for (const char* name : {"pi", "indexed", "policies", "pod"}) {
     DYNAMIC_SECTION(name) {
       auto yaml = base::read_file(kDir + name + ".yaml");
       auto expected = base::read_file(kDir + name + ".json");
