@@ -1,15 +1,17 @@
 #include "agent/pod_claim.hpp"
 
+#include "api/label_selector.hpp"
+
 namespace agent {
 
 bool selector_matches(const std::optional<api::LabelSelector>& selector,
                       const api::Labels& labels) {
-  if (!selector || selector->match_labels.empty()) return false;
-  for (const auto& [key, value] : selector->match_labels) {
-    const auto it = labels.find(key);
-    if (it == labels.end() || it->second != value) return false;
+  // A job without a selector (or with an empty one) claims nothing: validation never lets one
+  // through, and matching everything would adopt every pod of the namespace.
+  if (!selector || (selector->match_labels.empty() && selector->match_expressions.empty())) {
+    return false;
   }
-  return true;
+  return api::matches(*selector, labels);  // matchLabels and matchExpressions (manualSelector)
 }
 
 PodClaim claim_pod(const api::Job& job, const api::Labels& pod_labels,

@@ -4,6 +4,7 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/unknown_field_set.h>
 
 #include <chrono>
@@ -320,6 +321,9 @@ base::Result<json> decode_object(std::string_view raw, json out) {
 }  // namespace
 
 base::Result<json> decode_protobuf_body(std::string_view body) {
+  // Debug builds of libprotobuf log every invalid UTF-8 string to stderr; a client's bad bytes
+  // are answered with our own error instead, not echoed into the agent's log.
+  google::protobuf::LogSilencer quiet;
   if (body.size() < kProtobufMagic.size() ||
       body.substr(0, kProtobufMagic.size()) != kProtobufMagic) {
     return protobuf_error(R"(body does not start with the 4 bytes "k8s\x00")");

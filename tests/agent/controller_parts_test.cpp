@@ -307,7 +307,7 @@ TEST_CASE("same_status sees every field", "[unit]") {
 TEST_CASE("pod claims: owned, adopted, released, ignored (spec §4.17)", "[unit]") {
   api::Job job;
   job.metadata.uid = "job-uid";
-  job.spec.selector = api::LabelSelector{{{"batch.kubernetes.io/controller-uid", "job-uid"}}};
+  job.spec.selector = api::LabelSelector{{{"batch.kubernetes.io/controller-uid", "job-uid"}}, {}};
   const api::Labels matching = {{"batch.kubernetes.io/controller-uid", "job-uid"}, {"x", "y"}};
   const api::Labels other = {{"batch.kubernetes.io/controller-uid", "someone-else"}};
   const agent::ControllerRef ours{"batch/v1", "Job", "pi", "job-uid"};

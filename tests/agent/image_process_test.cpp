@@ -9,13 +9,19 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-api::Container container(Strings command, Strings args, std::vector<api::EnvVar> env = {}) {
+api::Container container(Strings command, Strings args,
+                         std::vector<std::pair<std::string, std::string>> env = {}) {
   api::Container c;
   c.name = "c";
   c.image = "busybox";
   c.command = std::move(command);
   c.args = std::move(args);
-  c.env = std::move(env);
+  for (auto& [name, value] : env) {
+    api::EnvVar var;
+    var.name = name;
+    var.value = value;
+    c.env.push_back(std::move(var));
+  }
   return c;
 }
 

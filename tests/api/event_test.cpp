@@ -43,7 +43,7 @@ TEST_CASE("MicroTime keeps six fractional digits", "[unit]") {
   CHECK(api::format_micro_time(kNow) == "2026-11-23T18:00:00.000000Z");
 }
 
-TEST_CASE("typed lists drop kind and apiVersion from their items; watch events keep them",
+TEST_CASE("typed lists drop kind and apiVersion from their items, watch events keep them",
           "[unit]") {
   api::Job job;
   job.metadata.name = "pi";

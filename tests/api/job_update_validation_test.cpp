@@ -77,7 +77,7 @@ TEST_CASE("immutable spec fields", "[unit]") {
           "spec.parallelism"));
 }
 
-TEST_CASE("completions of a NonIndexed job are immutable; elastic Indexed jobs scale", "[unit]") {
+TEST_CASE("completions of a NonIndexed job are immutable, elastic Indexed jobs scale", "[unit]") {
   const api::Job old = created_job(pi());
   api::Job updated = old;
   updated.spec.completions = 2;
