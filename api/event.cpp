@@ -17,7 +17,7 @@ std::string format_micro_time(base::TimePoint t) {
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     since_epoch - std::chrono::floor<std::chrono::seconds>(since_epoch))
                     .count();
-  char fraction[16];
+  char fraction[32];  // ".123456" fits; the size covers any long long for -Wformat-truncation
   std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(micros));
   seconds.insert(seconds.size() - 1, fraction);
   return seconds;

@@ -9,8 +9,10 @@
 // container started (its process group, or its cgroup when it has one); the shim calls it only
 // while `init` is unreaped, so ids it relies on cannot have been recycled.
 //
-// host_spawner() is the implementation on the host's own filesystem (runtime/host_process.hpp):
-// argv, env and cwd only; the namespaced spawner plugs in here with the same contract.
+// container_spawner() is the real one: runtime/spawn.hpp's namespaced container (rootfs,
+// namespaces, seccomp, capabilities, cgroup). host_spawner() runs a plain process on the host's
+// own filesystem (runtime/host_process.hpp: argv, env and cwd only), for hosts where namespaces
+// are unavailable.
 #pragma once
 
 #include <functional>
@@ -34,6 +36,7 @@ struct SpawnedContainer {
 using Spawner =
     std::function<base::Result<SpawnedContainer>(const ContainerSpec&, const StdioFds&)>;
 
+Spawner container_spawner();
 Spawner host_spawner();
 
 }  // namespace runtime

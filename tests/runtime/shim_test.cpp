@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "base/file.hpp"
@@ -169,16 +171,23 @@ TEST_CASE("a container that ignores SIGTERM is killed when the grace period ends
 TEST_CASE("processes the container left behind are killed and reaped by the shim",
           "[integration]") {
   TempDir dir;
-  // The background sleep leaves the process group (setsid) and is orphaned when sh exits.
-  auto r = request(dir, {"sh", "-c", "setsid sleep 30 & echo $!; exit 0"});
+  // The background sleep leaves the process group (setsid) and is orphaned when sh exits. The
+  // container prints its pid namespace, so the host can look for anything left in it.
+  auto r = request(dir, {"sh", "-c", "setsid sleep 30 & readlink /proc/self/ns/pid; exit 0"});
   auto h = runtime::start_container(r);
   REQUIRE(h.ok());
   Cleanup cleanup{&*h};
   const auto exit = wait_exit(*h);
   CHECK(exit.exit.exit_code == 0);
-  const int orphan = std::stoi(logs(r.spec.log_path));
-  // Reaped, not merely killed: no /proc entry is left for it.
-  CHECK_FALSE(std::filesystem::exists("/proc/" + std::to_string(orphan)));
+  std::string pid_namespace = logs(r.spec.log_path);
+  REQUIRE(pid_namespace.rfind("pid:[", 0) == 0);
+  pid_namespace.pop_back();  // the newline
+  // Reaped, not merely killed: no /proc entry on the host is left in the container's namespace.
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::error_code ec;
+    const auto target = std::filesystem::read_symlink(entry.path() / "ns" / "pid", ec);
+    if (!ec) CHECK(target.string() != pid_namespace);
+  }
 }
 
 TEST_CASE("the log rotates under a fast writer and keeps the newest lines", "[integration]") {
@@ -207,11 +216,18 @@ TEST_CASE("the log rotates under a fast writer and keeps the newest lines", "[in
 TEST_CASE("the termination message comes from its file, or from the log on failure",
           "[integration]") {
   TempDir dir;
-  auto r = request(dir, {"sh", "-c", "echo last words; echo -n done > \"$MSG\"; exit 1"});
-  r.options.termination_message_file = dir.path / "termination-log";
-  r.spec.env.push_back("MSG=" + r.options.termination_message_file.string());
+  // As the kubelet does: a host file bind-mounted at the container's terminationMessagePath.
+  auto r =
+      request(dir, {"sh", "-c", "echo last words; echo -n done > /dev/termination-log; exit 1"});
+  TempDir visible("/var/tmp");  // the container's own /tmp hides the host's
+  r.options.termination_message_file = visible.path / "termination-log";
+  std::ofstream(r.options.termination_message_file).flush();  // the kubelet creates it empty
+  runtime::MountSpec message_file;
+  message_file.source = r.options.termination_message_file;
+  message_file.destination = "/dev/termination-log";
+  r.spec.mounts.push_back(message_file);
   auto h = runtime::start_container(r);
-  REQUIRE(h.ok());
+  if (!h.ok()) FAIL(h.error().message());
   Cleanup cleanup{&*h};
   CHECK(wait_exit(*h).message == "done");
 

@@ -1,5 +1,6 @@
-// tests/runtime/temp_dir.hpp: a fresh directory under /tmp, removed with its contents at scope
-// exit (also when a test fails).
+// tests/runtime/temp_dir.hpp: a fresh directory under /tmp (or another parent), removed with its
+// contents at scope exit (also when a test fails). Containers on the host rootfs get a private
+// /tmp: what they must see from the host goes under /var/tmp.
 #pragma once
 
 #include <stdlib.h>
@@ -9,8 +10,8 @@
 
 struct TempDir {
   std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = "/tmp/batchlet-test-XXXXXX";
+  explicit TempDir(const std::string& parent = "/tmp") {
+    std::string tmpl = parent + "/batchlet-test-XXXXXX";
     if (::mkdtemp(tmpl.data()) != nullptr) path = tmpl;
   }
   ~TempDir() {
