@@ -15,31 +15,11 @@
 #include "api/job_create.hpp"
 #include "api/yaml_codec.hpp"
 #include "base/file.hpp"
+#include "bench/call_rate.hpp"
 
-namespace {
-
-// Runs `body` repeatedly for about `seconds`; returns calls per second.
-double rate(double seconds, const std::function<bool()>& body) {
-  using clock = std::chrono::steady_clock;
-  for (int i = 0; i < 1000; ++i) body();  // warm-up
-  long long calls = 0;
-  const auto start = clock::now();
-  const auto until = start + std::chrono::duration<double>(seconds);
-  auto now = start;
-  while (now < until) {
-    for (int i = 0; i < 256; ++i) {
-      if (!body()) {
-        std::fprintf(stderr, "codec_bench: a benchmark body failed\n");
-        std::exit(1);
-      }
-    }
-    calls += 256;
-    now = clock::now();
-  }
-  return static_cast<double>(calls) / std::chrono::duration<double>(now - start).count();
+static double rate_of(double seconds, const std::function<bool()>& body) {
+  return bench::call_rate("codec_bench", seconds, body);
 }
-
-}  // namespace
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
@@ -57,12 +37,12 @@ int main(int argc, char** argv) {
   const base::TimePoint now{};
 
   const double json_parse =
-      rate(seconds, [&] { return !nlohmann::json::parse(json_text).empty(); });
-  const double json_create = rate(seconds, [&] {
+      rate_of(seconds, [&] { return !nlohmann::json::parse(json_text).empty(); });
+  const double json_create = rate_of(seconds, [&] {
     return api::create_job(nlohmann::json::parse(json_text), now, rng).errors.empty();
   });
-  const double yaml_load = rate(seconds, [&] { return YAML::Load(yaml).IsMap(); });
-  const double yaml_create = rate(seconds, [&] {
+  const double yaml_load = rate_of(seconds, [&] { return YAML::Load(yaml).IsMap(); });
+  const double yaml_create = rate_of(seconds, [&] {
     auto docs = api::parse_yaml_documents(yaml);
     return !docs.error && api::create_job(docs.documents[0].value, now, rng).errors.empty();
   });

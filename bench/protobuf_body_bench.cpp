@@ -17,31 +17,11 @@
 #include "api/proto/runtime.pb.h"
 #include "api/protobuf_body.hpp"
 #include "base/file.hpp"
+#include "bench/call_rate.hpp"
 
-namespace {
-
-// Runs `body` repeatedly for about `seconds`; returns calls per second.
-double rate(double seconds, const std::function<bool()>& body) {
-  using clock = std::chrono::steady_clock;
-  for (int i = 0; i < 1000; ++i) body();  // warm-up
-  long long calls = 0;
-  const auto start = clock::now();
-  const auto until = start + std::chrono::duration<double>(seconds);
-  auto now = start;
-  while (now < until) {
-    for (int i = 0; i < 256; ++i) {
-      if (!body()) {
-        std::fprintf(stderr, "protobuf_body_bench: a benchmark body failed\n");
-        std::exit(1);
-      }
-    }
-    calls += 256;
-    now = clock::now();
-  }
-  return static_cast<double>(calls) / std::chrono::duration<double>(now - start).count();
+static double rate_of(double seconds, const std::function<bool()>& body) {
+  return bench::call_rate("protobuf_body_bench", seconds, body);
 }
-
-}  // namespace
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
@@ -56,15 +36,15 @@ int main(int argc, char** argv) {
   const std::string body = *pb;
   const std::string json_body = *js;
 
-  const double decode = rate(seconds, [&] { return api::decode_protobuf_body(body).ok(); });
-  const double bare = rate(seconds, [&] {
+  const double decode = rate_of(seconds, [&] { return api::decode_protobuf_body(body).ok(); });
+  const double bare = rate_of(seconds, [&] {
     k8s::io::apimachinery::pkg::runtime::Unknown unknown;
     k8s::io::api::batch::v1::Job job;
     return unknown.ParseFromArray(body.data() + 4, static_cast<int>(body.size() - 4)) &&
            job.ParseFromString(unknown.raw());
   });
-  const double json =
-      rate(seconds, [&] { return nlohmann::json::parse(json_body, nullptr, false).is_object(); });
+  const double json = rate_of(
+      seconds, [&] { return nlohmann::json::parse(json_body, nullptr, false).is_object(); });
   std::printf("body: %zu bytes protobuf, %zu bytes JSON\n", body.size(), json_body.size());
   std::printf("decode_protobuf_body   %10.0f bodies/s\n", decode);
   std::printf("bare protobuf parse    %10.0f bodies/s  (decode is %.2fx slower)\n", bare,

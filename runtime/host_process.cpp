@@ -23,16 +23,6 @@ bool executable_file(const std::string& path) {
   return ::access(path.c_str(), X_OK) == 0 && !std::filesystem::is_directory(path, ec);
 }
 
-std::string env_value(const std::vector<std::string>& env, std::string_view name) {
-  for (const auto& entry : env) {
-    if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
-        entry[name.size()] == '=') {
-      return entry.substr(name.size() + 1);
-    }
-  }
-  return {};
-}
-
 // In the forked child: tells the parent which step failed and why, then exits.
 [[noreturn]] void report_and_exit(int error_fd, int step) {
   ChildFailure f{step, errno};
@@ -74,6 +64,16 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 }
 
 }  // namespace
+
+std::string env_value(const std::vector<std::string>& env, std::string_view name) {
+  for (const auto& entry : env) {
+    if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
+        entry[name.size()] == '=') {
+      return entry.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
 
 base::Result<std::string> resolve_executable(const std::string& name, std::string_view path_value) {
   if (name.find('/') != std::string::npos) return name;

@@ -38,6 +38,9 @@ struct HostProcess {
 inline constexpr std::string_view kDefaultPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+// The value of `name` in an environment of "NAME=value" entries ("" when absent).
+std::string env_value(const std::vector<std::string>& env, std::string_view name);
+
 // Resolves argv[0] like execvp against `path_value`; the error is runc's:
 // `exec: "perl": executable file not found in $PATH`.
 base::Result<std::string> resolve_executable(const std::string& name, std::string_view path_value);

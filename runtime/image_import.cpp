@@ -14,6 +14,7 @@
 
 #include "base/file.hpp"
 #include "runtime/image_reference.hpp"
+#include "runtime/path_clean.hpp"
 
 namespace runtime {
 namespace fs = std::filesystem;
@@ -45,26 +46,9 @@ std::string now_rfc3339() {
 
 // Lexical cleaning of a path inside the source ("./a/../b" -> "b"); nullopt when it climbs out.
 std::optional<std::string> clean(std::string_view name) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    auto slash = name.find('/', start);
-    if (slash == std::string_view::npos) slash = name.size();
-    const auto part = name.substr(start, slash - start);
-    if (part == "..") {
-      if (parts.empty()) return std::nullopt;
-      parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    start = slash + 1;
-  }
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += '/';
-    out += p;
-  }
-  return out;
+  auto parts = clean_relative_path(name);
+  if (!parts) return std::nullopt;
+  return join_path(*parts);
 }
 
 struct StoredFile {

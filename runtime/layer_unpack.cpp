@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/unique_fd.hpp"
+#include "runtime/path_clean.hpp"
 
 namespace runtime {
 namespace {
@@ -39,24 +40,12 @@ std::string archive_message(archive* a) {
   return text != nullptr ? text : "unknown archive error";
 }
 
-// Lexically cleans an entry name relative to the layer root: "", "." and leading "/" vanish,
-// ".." pops a component; climbing above the root is refused (as Docker's "breakout" check).
+// An entry name relative to the layer root; climbing above the root is refused (as Docker's
+// "breakout" check).
 base::Result<std::vector<std::string>> clean_entry_path(std::string_view name) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    auto slash = name.find('/', start);
-    if (slash == std::string_view::npos) slash = name.size();
-    const auto part = name.substr(start, slash - start);
-    if (part == "..") {
-      if (parts.empty()) return Error("path escapes the layer root");
-      parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.emplace_back(part);
-    }
-    start = slash + 1;
-  }
-  return parts;
+  auto parts = clean_relative_path(name);
+  if (!parts) return Error("path escapes the layer root");
+  return std::move(*parts);
 }
 
 std::string join(const std::vector<std::string>& parts, std::size_t count) {

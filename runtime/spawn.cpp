@@ -90,16 +90,6 @@ constexpr const char* kDevices[] = {"null", "zero", "full", "random", "urandom",
 SpawnError config_error(base::Error e) { return SpawnError{SpawnStage::config, std::move(e)}; }
 SpawnError create_error(base::Error e) { return SpawnError{SpawnStage::create, std::move(e)}; }
 
-std::string env_value(const std::vector<std::string>& env, std::string_view name) {
-  for (const auto& entry : env) {
-    if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
-        entry[name.size()] == '=') {
-      return entry.substr(name.size() + 1);
-    }
-  }
-  return {};
-}
-
 std::string in_quotes(std::string_view s) {
   std::string out = "\"";
   out.append(s);
