@@ -47,7 +47,9 @@ int main(int argc, char** argv) {
   int ok = 0;
   for (int i = 0; i < samples; ++i) {
     runtime::StartRequest r;
-    r.state_dir = dir / "pods" / "uid" / ("c" + std::to_string(i));
+    std::string container = "c";  // built piecewise: g++ 12 -O3 misreads "c" + s (-Wrestrict)
+    container += std::to_string(i);
+    r.state_dir = dir / "pods" / "uid" / container;
     r.spec.argv = {"sleep", "60"};
     r.spec.env = {"PATH=/usr/bin:/bin"};
     r.spec.log_path = r.state_dir / "0.log";
