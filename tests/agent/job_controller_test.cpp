@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/agent/job_controller_test_support.hpp"
 #include "tests/agent/job_scenario.hpp"
 
 using namespace std::chrono_literals;
@@ -14,68 +15,7 @@ using agent::ControllerPod;
 using agent::PodPhase;
 using agent::testing::RecordedEvent;
 using agent::testing::Scenario;
-
-namespace {
-
-api::Job make_job(std::optional<int> parallelism, std::optional<int> completions,
-                  int backoff_limit = 6) {
-  api::Job j;
-  j.metadata.name = "foobar";
-  j.metadata.namespace_ = "default";
-  j.metadata.uid = "job-uid";
-  j.spec.parallelism = parallelism;
-  j.spec.completions = completions;
-  j.spec.backoff_limit = backoff_limit;
-  j.spec.completion_mode = "NonIndexed";
-  j.spec.template_.metadata.labels = {{"batch.kubernetes.io/job-name", "foobar"}};
-  j.spec.template_.spec.restart_policy = "Never";
-  j.spec.template_.spec.containers.push_back(api::Container{});
-  return j;
-}
-
-api::Job indexed_job(int parallelism, int completions) {
-  api::Job j = make_job(parallelism, completions);
-  j.spec.completion_mode = "Indexed";
-  return j;
-}
-
-// Adds pods in the given phase to the fake store, created one second apart in the past.
-void add_pods(Scenario& sc, int n, PodPhase phase, bool ready = false,
-              std::optional<int> index = std::nullopt) {
-  static int serial = 1000;
-  for (int i = 0; i < n; ++i) {
-    ControllerPod p;
-    p.name = "pod-" + std::to_string(serial);
-    p.uid = "puid-" + std::to_string(serial);
-    ++serial;
-    p.phase = phase;
-    p.ready = ready && phase == PodPhase::running;
-    p.creation_time = sc.clock.now() - std::chrono::hours(1) + std::chrono::seconds(serial);
-    if (phase == PodPhase::succeeded || phase == PodPhase::failed) {
-      p.containers_finished_at = sc.clock.now() - std::chrono::minutes(30);
-    }
-    if (index) p.annotations["batch.kubernetes.io/job-completion-index"] = std::to_string(*index);
-    sc.pods.pods.push_back(p);
-  }
-}
-
-void add_indexed(Scenario& sc, std::vector<std::pair<int, PodPhase>> pods) {
-  for (auto [ix, phase] : pods) add_pods(sc, 1, phase, false, ix);
-}
-
-std::vector<std::string> conditions(const api::JobStatus& st) {
-  std::vector<std::string> out;
-  for (const auto& c : st.conditions) out.push_back(c.type + "/" + c.status + "/" + c.reason);
-  return out;
-}
-
-std::vector<int> created_indexes(const Scenario& sc) {
-  std::vector<int> out;
-  for (const auto& c : sc.pods.creations) out.push_back(c.completion_index.value_or(-1));
-  return out;
-}
-
-}  // namespace
+using namespace controller_test;
 
 struct TableCase {
   const char* name;
@@ -556,79 +496,6 @@ TEST_CASE("a job being deleted creates nothing and releases every finalizer", "[
 
 // Indexed jobs (spec §2.3, §4.6, §4.7).
 
-TEST_CASE("indexed job start creates the lowest indexes with label, annotation, hostname, env",
-          "[unit]") {
-  Scenario sc(indexed_job(2, 5));
-  sc.sync();
-  REQUIRE(sc.pods.creations.size() == 2);
-  const agent::PodCreation& c = sc.pods.creations[1];
-  CHECK(c.completion_index == 1);
-  CHECK(c.generate_name == "foobar-1-");
-  CHECK(c.hostname == "foobar-1");
-  CHECK(c.annotations.at("batch.kubernetes.io/job-completion-index") == "1");
-  CHECK(c.labels.at("batch.kubernetes.io/job-completion-index") == "1");
-  CHECK(c.labels.at("batch.kubernetes.io/job-name") == "foobar");
-  REQUIRE(c.env.size() == 1);
-  CHECK(c.env[0].name == "JOB_COMPLETION_INDEX");
-  CHECK(c.env[0].field_path == "metadata.labels['batch.kubernetes.io/job-completion-index']");
-  CHECK(c.finalizers == std::vector<std::string>{"batch.kubernetes.io/job-tracking"});
-  CHECK(created_indexes(sc) == std::vector<int>{0, 1});
-}
-
-TEST_CASE("indexed job table", "[unit]") {
-  using P = PodPhase;
-  SECTION("completed") {
-    Scenario sc(indexed_job(2, 3));
-    add_indexed(sc, {{0, P::succeeded}, {1, P::succeeded}, {2, P::succeeded}});
-    sc.settle();
-    CHECK(sc.job.status.completed_indexes == "0-2");
-    CHECK(sc.job.status.succeeded == 3);
-    CHECK(conditions(sc.job.status).back() == "Complete/True/CompletionsReached");
-  }
-  SECTION("repeated completed index counts once") {
-    Scenario sc(indexed_job(2, 3));
-    add_indexed(sc, {{0, P::succeeded}, {1, P::succeeded}, {1, P::succeeded}});
-    sc.settle();
-    CHECK(sc.job.status.completed_indexes == "0,1");
-    CHECK(sc.job.status.succeeded == 2);
-    CHECK(created_indexes(sc) == std::vector<int>{2});
-  }
-  SECTION("some running and completed pods") {
-    Scenario sc(indexed_job(8, 6));
-    add_indexed(sc, {{0, P::running}, {2, P::running}, {3, P::succeeded}, {5, P::succeeded}});
-    sc.settle();
-    CHECK(sc.job.status.completed_indexes == "3,5");
-    CHECK(created_indexes(sc) == std::vector<int>{1, 4});
-    CHECK(sc.job.status.active == 4);
-  }
-  SECTION("failed pods are replaced with their index") {
-    Scenario sc(indexed_job(3, 4));
-    add_indexed(sc, {{0, P::failed}, {1, P::running}, {2, P::failed}});
-    sc.settle();
-    CHECK(sc.job.status.failed == 2);
-    CHECK(created_indexes(sc) == std::vector<int>{0, 2});
-  }
-  SECTION("duplicates, missing and out-of-range indexes are deleted first") {
-    Scenario sc(indexed_job(4, 4));
-    add_indexed(sc, {{0, P::running}, {0, P::running}, {1, P::running}, {7, P::running}});
-    add_pods(sc, 1, P::running);   // no index at all
-    sc.pods.pods[0].ready = true;  // the ready duplicate is the one kept
-    sc.sync();
-    CHECK(sc.pods.deletions.size() == 3);
-    CHECK(sc.pods.creations.empty());  // deletion-only sync
-    CHECK(sc.job.status.active == 2);
-    CHECK(std::find(sc.pods.deletions.begin(), sc.pods.deletions.end(), sc.pods.pods[0].name) ==
-          sc.pods.deletions.end());
-  }
-  SECTION("completedIndexes survive a restart and are not recreated") {
-    Scenario sc(indexed_job(2, 4));
-    sc.job.status.completed_indexes = "0,1";
-    sc.job.status.succeeded = 2;
-    sc.settle();
-    CHECK(created_indexes(sc) == std::vector<int>{2, 3});
-  }
-}
-
 TEST_CASE("failed pod writes are retried after 1 s, doubling to 60 s", "[unit]") {
   Scenario sc(make_job(1, 1));
   sc.pods.fail_creates = 100;
@@ -705,32 +572,4 @@ TEST_CASE("suspend clears startTime: the deadline restarts on resume", "[unit]")
   CHECK(conditions(sc.job.status) ==
         std::vector<std::string>{"Suspended/False/JobResumed",
                                  "FailureTarget/True/DeadlineExceeded"});
-}
-
-TEST_CASE("elastic Indexed job scaled down: higher indexes go, completedIndexes shrink", "[unit]") {
-  using P = PodPhase;
-  Scenario sc(indexed_job(4, 6));
-  sc.job.status.completed_indexes = "0,1,5";
-  sc.job.status.succeeded = 3;
-  add_indexed(sc, {{2, P::running}, {3, P::running}, {4, P::running}});
-  sc.job.spec.completions = 3;
-  sc.job.spec.parallelism = 3;
-  sc.settle();
-  CHECK(sc.job.status.completed_indexes == "0,1");
-  CHECK(sc.job.status.succeeded == 2);
-  CHECK(sc.pods.deletions.size() == 2);  // indexes 3 and 4
-  CHECK(sc.pods.creations.empty());
-  CHECK(sc.job.status.active == 1);
-  CHECK(sc.job.status.failed == 0);  // scale-down deletions are not failures
-}
-
-TEST_CASE("Indexed with the default replacement policy: a deleted pod's index is reused at once",
-          "[unit]") {
-  Scenario sc(indexed_job(2, 2));
-  add_indexed(sc, {{0, PodPhase::running}, {1, PodPhase::running}});
-  sc.pods.pods[1].deletion_time = sc.clock.now() - 1h;
-  sc.settle();
-  CHECK(created_indexes(sc) == std::vector<int>{1});
-  CHECK(sc.job.status.failed == 1);
-  CHECK(sc.job.status.terminating == 1);
 }
