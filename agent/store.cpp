@@ -179,9 +179,30 @@ base::Result<WriteResult> Store::remove(const ObjectKey& key, const Precondition
   return write(key, ChangeType::deleted, {}, preconditions, render);
 }
 
+base::Result<WriteResult> Store::update_with_side_record(const ObjectKey& key,
+                                                         const Preconditions& preconditions,
+                                                         const Render& render,
+                                                         const std::string& side_record) {
+  return write(key, ChangeType::modified, {}, preconditions, render, side_record);
+}
+
+base::Result<std::optional<std::string>> Store::side_record(const std::string& owner_uid) {
+  const std::string what = "read side record of " + owner_uid;
+  auto lease = readers_->take();
+  if (!lease.ok()) return lease.error().context(what);
+  auto statement = lease->db().prepare("SELECT value FROM side_records WHERE owner_uid = ?1");
+  if (!statement.ok()) return statement.error().context(what);
+  statement->bind(1, owner_uid);
+  auto row = statement->step();
+  if (!row.ok()) return row.error().context(what);
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(statement->column_text(0)));
+}
+
 base::Result<WriteResult> Store::write(const ObjectKey& key, ChangeType type,
                                        const std::string& create_uid,
-                                       const Preconditions& preconditions, const Render& render) {
+                                       const Preconditions& preconditions, const Render& render,
+                                       const std::optional<std::string>& side_record) {
   std::lock_guard lock(write_mutex_);
   std::optional<Change> committed;
   auto result = in_transaction(writer_, "BEGIN IMMEDIATE", [&]() -> base::Result<WriteResult> {
@@ -218,6 +239,16 @@ base::Result<WriteResult> Store::write(const ObjectKey& key, ChangeType type,
       change->bind(4, written.uid).bind(5, written.resource_version).bind(6, written.json);
     }
     if (auto done = change->run(); !done.ok()) return done.error();
+    if (side_record || type == ChangeType::deleted) {
+      auto side = side_record ? writer_.prepare(
+                                    "INSERT OR REPLACE INTO side_records (owner_uid, value) "
+                                    "VALUES (?1, ?2)")
+                              : writer_.prepare("DELETE FROM side_records WHERE owner_uid = ?1");
+      if (!side.ok()) return side.error();
+      side->bind(1, written.uid);
+      if (side_record) side->bind(2, *side_record);
+      if (auto done = side->run(); !done.ok()) return done.error();
+    }
 
     auto log = writer_.prepare(
         "INSERT INTO changes (rv, type, resource, namespace, name, uid, json) "

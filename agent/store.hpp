@@ -7,6 +7,9 @@
 // - The change log keeps the newest `change_retention` entries.
 // - One writer at a time (writes are serialised inside), many concurrent readers on a small pool
 //   of read-only connections. No lock is held outside a call.
+// - Side records: agent-private text kept per object uid (the Job controller's backoff record,
+//   spec §0 "durable backoff"), written in the same transaction as an update of its object so
+//   the two never disagree after a crash, removed with the object, and never served.
 // - The commit listener runs after each write commits, in resourceVersion order, under the
 //   writer's lock: it must only hand the change on (e.g. to a watch fan-out), never call back.
 #pragma once
@@ -59,6 +62,14 @@ class Store final : public api::ObjectStore {
   base::Result<WriteResult> remove(const ObjectKey& key, const Preconditions& preconditions,
                                    const Render& render) override;
 
+  // update() that also replaces the side record of the object's uid, atomically.
+  base::Result<WriteResult> update_with_side_record(const ObjectKey& key,
+                                                    const Preconditions& preconditions,
+                                                    const Render& render,
+                                                    const std::string& side_record);
+  // The side record of the object with `owner_uid`, if one was written.
+  base::Result<std::optional<std::string>> side_record(const std::string& owner_uid);
+
   base::Result<std::optional<StoredObject>> get(const ObjectKey& key) override;
   // All objects of `resource`, in `name_space` or in every namespace when it is nullopt.
   base::Result<ListResult> list(const std::string& resource,
@@ -75,7 +86,8 @@ class Store final : public api::ObjectStore {
   Store(std::filesystem::path file, StoreOptions options, sqlite::Database writer);
   base::Result<WriteResult> write(const ObjectKey& key, ChangeType type,
                                   const std::string& create_uid, const Preconditions& preconditions,
-                                  const Render& render);
+                                  const Render& render,
+                                  const std::optional<std::string>& side_record = std::nullopt);
 
   std::filesystem::path file_;
   StoreOptions options_;

@@ -32,6 +32,11 @@ CREATE TABLE changes (
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO meta (key, value) VALUES ('last_rv', 0), ('compacted_rv', 0);
 )sql",
+    // Agent-private state kept next to an object and written in the same transaction (the Job
+    // controller's backoff record); never served by the API.
+    R"sql(
+CREATE TABLE side_records (owner_uid TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+)sql",
 };
 
 base::Result<int> schema_version(sqlite::Database& db) {

@@ -17,7 +17,7 @@
 
 namespace agent {
 
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 base::Status migrate_store_schema(sqlite::Database& db);
 

@@ -195,6 +195,38 @@ TEST_CASE("a reopened store has every acknowledged write and continues its versi
   CHECK(changes->changes.size() == 4);
 }
 
+TEST_CASE("side records are written with their object, survive a reopen and go with it",
+          "[unit]") {
+  TempDir dir;
+  const auto file = dir.path() / "state.db";
+  {
+    auto store = open_store(file);
+    REQUIRE(store->create(kPi, "uid-1", json_at("pi")).ok());
+    auto none = store->side_record("uid-1");
+    REQUIRE(none.ok());
+    CHECK_FALSE(none->has_value());
+    auto written = store->update_with_side_record(kPi, {}, json_at("pi"), R"({"failures":2})");
+    REQUIRE(written.ok());
+    CHECK(written->outcome == WriteOutcome::written);
+    // A precondition that fails writes neither the object nor the record.
+    agent::Preconditions stale;
+    stale.resource_version = 1;
+    auto refused = store->update_with_side_record(kPi, stale, json_at("pi"), "lost");
+    REQUIRE(refused.ok());
+    CHECK(refused->outcome == WriteOutcome::conflict);
+  }
+  auto store = open_store(file);
+  auto kept = store->side_record("uid-1");
+  REQUIRE(kept.ok());
+  REQUIRE(kept->has_value());
+  CHECK(**kept == R"({"failures":2})");
+  // A plain update keeps the record; removing the object removes it.
+  REQUIRE(store->update(kPi, {}, json_at("pi")).ok());
+  CHECK(store->side_record("uid-1")->has_value());
+  REQUIRE(store->remove(kPi, {}, json_at("pi")).ok());
+  CHECK_FALSE(store->side_record("uid-1")->has_value());
+}
+
 TEST_CASE("a database from a newer batchlet or a non-database file is refused", "[unit]") {
   TempDir dir;
   const auto file = dir.path() / "state.db";
@@ -208,7 +240,7 @@ TEST_CASE("a database from a newer batchlet or a non-database file is refused", 
   REQUIRE_FALSE(newer.ok());
   CHECK(newer.error().message() ==
         "open store " + file.string() +
-            ": store schema version 99 is newer than this batchlet supports (1)");
+            ": store schema version 99 is newer than this batchlet supports (2)");
 
   const auto garbage = dir.write("garbage.db", std::string(8192, 'x'));
   auto corrupt = Store::open(garbage);
