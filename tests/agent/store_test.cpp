@@ -195,8 +195,7 @@ TEST_CASE("a reopened store has every acknowledged write and continues its versi
   CHECK(changes->changes.size() == 4);
 }
 
-TEST_CASE("side records are written with their object, survive a reopen and go with it",
-          "[unit]") {
+TEST_CASE("side records are written with their object, survive a reopen and go with it", "[unit]") {
   TempDir dir;
   const auto file = dir.path() / "state.db";
   {
