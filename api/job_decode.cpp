@@ -71,9 +71,19 @@ constexpr std::array<std::string_view, 8> kSecurityContextFields{"capabilities",
                                                                  "seccompProfile"};
 constexpr std::array<std::string_view, 2> kCapabilitiesFields{"add", "drop"};
 constexpr std::array<std::string_view, 2> kSeccompProfileFields{"type", "localhostProfile"};
-constexpr std::array<std::string_view, 11> kContainerFields{
-    "name",       "image",     "imagePullPolicy", "command",        "args",           "env",
-    "workingDir", "resources", "volumeMounts",    "readinessProbe", "securityContext"};
+constexpr std::array<std::string_view, 13> kContainerFields{"name",
+                                                            "image",
+                                                            "imagePullPolicy",
+                                                            "command",
+                                                            "args",
+                                                            "env",
+                                                            "workingDir",
+                                                            "resources",
+                                                            "volumeMounts",
+                                                            "readinessProbe",
+                                                            "securityContext",
+                                                            "terminationMessagePath",
+                                                            "terminationMessagePolicy"};
 constexpr std::array<std::string_view, 3> kEnvVarFields{"name", "value", "valueFrom"};
 constexpr std::array<std::string_view, 1> kEnvVarSourceFields{"fieldRef"};
 constexpr std::array<std::string_view, 2> kObjectFieldSelectorFields{"apiVersion", "fieldPath"};
@@ -159,7 +169,7 @@ constexpr std::array<std::string_view, 29> kPodSpecUnsupported{"ephemeralContain
                                                                "resources",
                                                                "hostnameOverride"};
 constexpr FieldSet kPodSpec{kPodSpecFields, kPodSpecUnsupported};
-constexpr std::array<std::string_view, 14> kContainerUnsupported{"ports",
+constexpr std::array<std::string_view, 12> kContainerUnsupported{"ports",
                                                                  "envFrom",
                                                                  "resizePolicy",
                                                                  "restartPolicy",
@@ -168,8 +178,6 @@ constexpr std::array<std::string_view, 14> kContainerUnsupported{"ports",
                                                                  "livenessProbe",
                                                                  "startupProbe",
                                                                  "lifecycle",
-                                                                 "terminationMessagePath",
-                                                                 "terminationMessagePolicy",
                                                                  "stdin",
                                                                  "stdinOnce",
                                                                  "tty"};
@@ -550,6 +558,10 @@ class Decoder {
                  if (key == "volumeMounts") c.volume_mounts = volume_mounts(value, p);
                  if (key == "readinessProbe") c.readiness_probe = probe(value, p);
                  if (key == "securityContext") c.security_context = security_context(value, p);
+                 if (key == "terminationMessagePath") c.termination_message_path = string(value, p);
+                 if (key == "terminationMessagePolicy") {
+                   c.termination_message_policy = string(value, p);
+                 }
                });
     return c;
   }

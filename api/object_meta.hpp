@@ -39,6 +39,7 @@ struct ObjectMeta {
   std::vector<std::string> finalizers;
   std::optional<base::TimePoint> creation_timestamp;
   std::optional<base::TimePoint> deletion_timestamp;
+  std::optional<std::int64_t> deletion_grace_period_seconds;
 };
 
 }  // namespace api

@@ -235,6 +235,7 @@ ordered_json encode_metadata(const ObjectMeta& meta) {
   if (meta.generation != 0) out["generation"] = meta.generation;
   out["creationTimestamp"] = time_or_null(meta.creation_timestamp);
   if (meta.deletion_timestamp) out["deletionTimestamp"] = format_time(*meta.deletion_timestamp);
+  put_optional(out, "deletionGracePeriodSeconds", meta.deletion_grace_period_seconds);
   put_labels(out, "labels", meta.labels);
   put_labels(out, "annotations", meta.annotations);
   if (!meta.owner_references.empty()) {

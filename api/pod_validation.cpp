@@ -438,6 +438,13 @@ void validate_container_common(const Container& c, const ValidVolumes& volumes,
     dns_label(c.name, field + ".name", out);
   }
   if (c.image.empty()) out.push_back(required(field + ".image"));
+  const std::string& policy = c.termination_message_policy;
+  if (policy.empty()) {
+    out.push_back(required(field + ".terminationMessagePolicy"));
+  } else if (policy != "File" && policy != "FallbackToLogsOnError") {
+    out.push_back(not_supported(field + ".terminationMessagePolicy", policy,
+                                {"File", "FallbackToLogsOnError"}));
+  }
   validate_env(c.env, field + ".env", out);
   validate_volume_mounts(c.volume_mounts, volumes, field + ".volumeMounts", out);
   const std::string& pull = c.image_pull_policy;
