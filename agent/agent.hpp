@@ -40,6 +40,9 @@ struct AgentOptions {
   // Delay between a pod change and the sync of its Job (upstream's syncJobBatchPeriod).
   base::Duration pod_event_batch = std::chrono::seconds(1);
   bool use_cgroups = true;  // false: never touch cgroupfs (tests, unprivileged runs)
+  // The agent's cgroup tree (cgroups/manager.hpp): one per state directory, since recovery
+  // removes what the tree holds that its store does not know.
+  std::string cgroup_tree = "batchlet";
   std::filesystem::path shim_binary = "/proc/self/exe";
   base::Duration container_backoff_base = std::chrono::seconds(10);
   base::Duration container_backoff_cap = std::chrono::seconds(300);
@@ -66,6 +69,8 @@ class Agent {
   const Informer& informer() const;
   // Pods whose worker (containers) still runs.
   std::size_t active_pods() const;
+  // Removes the (empty) cgroup tree: for an agent whose state goes with it (`batchlet run`).
+  base::Status remove_cgroup_tree();
 
  private:
   class Impl;

@@ -20,27 +20,30 @@ void keep_first(base::Status& first, base::Status next) {
 
 // Drops the ownerReference to `owner_uid` and the tracking finalizer: the pod is on its own.
 base::Status orphan_pod(Store& store, const CachedPod& pod, const std::string& owner_uid) {
-  auto done = update_object(store, pod.key, pod.pod.metadata.uid, [&](nlohmann::json& object) {
-    auto& meta = object["metadata"];
-    bool changed = false;
-    if (auto refs = meta.find("ownerReferences"); refs != meta.end() && refs->is_array()) {
-      const auto before = refs->size();
-      refs->erase(
-          std::remove_if(refs->begin(), refs->end(),
-                         [&](const nlohmann::json& r) { return r.value("uid", "") == owner_uid; }),
-          refs->end());
-      changed |= refs->size() != before;
-      if (refs->empty()) meta.erase("ownerReferences");
-    }
-    if (auto fin = meta.find("finalizers"); fin != meta.end() && fin->is_array()) {
-      const auto before = fin->size();
-      fin->erase(std::remove(fin->begin(), fin->end(), nlohmann::json(kJobTrackingFinalizer)),
-                 fin->end());
-      changed |= fin->size() != before;
-      if (fin->empty()) meta.erase("finalizers");
-    }
-    return changed ? Mutation::changed : Mutation::unchanged;
-  });
+  auto done =
+      update_object(store, pod.key, pod.pod.metadata.uid, [&](nlohmann::ordered_json& object) {
+        auto& meta = object["metadata"];
+        bool changed = false;
+        if (auto refs = meta.find("ownerReferences"); refs != meta.end() && refs->is_array()) {
+          const auto before = refs->size();
+          refs->erase(std::remove_if(refs->begin(), refs->end(),
+                                     [&](const nlohmann::ordered_json& r) {
+                                       return r.value("uid", "") == owner_uid;
+                                     }),
+                      refs->end());
+          changed |= refs->size() != before;
+          if (refs->empty()) meta.erase("ownerReferences");
+        }
+        if (auto fin = meta.find("finalizers"); fin != meta.end() && fin->is_array()) {
+          const auto before = fin->size();
+          fin->erase(
+              std::remove(fin->begin(), fin->end(), nlohmann::ordered_json(kJobTrackingFinalizer)),
+              fin->end());
+          changed |= fin->size() != before;
+          if (fin->empty()) meta.erase("finalizers");
+        }
+        return changed ? Mutation::changed : Mutation::unchanged;
+      });
   if (!done.ok()) return done.error().context("orphan pod " + pod.key.name);
   return {};
 }

@@ -15,47 +15,49 @@ constexpr std::chrono::seconds kStatusWriteRetry{1};
 
 // Adds the controller ownerReference of `job` and the tracking finalizer.
 base::Status adopt(Store& store, const api::Job& job, const CachedPod& pod) {
-  auto done = update_object(store, pod.key, pod.pod.metadata.uid, [&](nlohmann::json& object) {
-    auto& meta = object["metadata"];
-    auto& refs = meta["ownerReferences"];
-    if (!refs.is_array()) refs = nlohmann::json::array();
-    for (const auto& ref : refs) {
-      if (ref.value("controller", false)) return Mutation::unchanged;  // someone else won
-    }
-    refs.push_back({{"apiVersion", "batch/v1"},
-                    {"kind", "Job"},
-                    {"name", job.metadata.name},
-                    {"uid", job.metadata.uid},
-                    {"controller", true},
-                    {"blockOwnerDeletion", true}});
-    auto& finalizers = meta["finalizers"];
-    if (!finalizers.is_array()) finalizers = nlohmann::json::array();
-    if (std::find(finalizers.begin(), finalizers.end(), kJobTrackingFinalizer) ==
-        finalizers.end()) {
-      finalizers.push_back(kJobTrackingFinalizer);
-    }
-    return Mutation::changed;
-  });
+  auto done =
+      update_object(store, pod.key, pod.pod.metadata.uid, [&](nlohmann::ordered_json& object) {
+        auto& meta = object["metadata"];
+        auto& refs = meta["ownerReferences"];
+        if (!refs.is_array()) refs = nlohmann::ordered_json::array();
+        for (const auto& ref : refs) {
+          if (ref.value("controller", false)) return Mutation::unchanged;  // someone else won
+        }
+        refs.push_back({{"apiVersion", "batch/v1"},
+                        {"kind", "Job"},
+                        {"name", job.metadata.name},
+                        {"uid", job.metadata.uid},
+                        {"controller", true},
+                        {"blockOwnerDeletion", true}});
+        auto& finalizers = meta["finalizers"];
+        if (!finalizers.is_array()) finalizers = nlohmann::ordered_json::array();
+        if (std::find(finalizers.begin(), finalizers.end(), kJobTrackingFinalizer) ==
+            finalizers.end()) {
+          finalizers.push_back(kJobTrackingFinalizer);
+        }
+        return Mutation::changed;
+      });
   if (!done.ok()) return done.error().context("adopt pod " + pod.key.name);
   return {};
 }
 
 // Drops the ownerReference of `job` (the pod's labels no longer match its selector).
 base::Status release(Store& store, const api::Job& job, const CachedPod& pod) {
-  auto done = update_object(store, pod.key, pod.pod.metadata.uid, [&](nlohmann::json& object) {
-    auto& meta = object["metadata"];
-    auto refs = meta.find("ownerReferences");
-    if (refs == meta.end() || !refs->is_array()) return Mutation::unchanged;
-    const auto before = refs->size();
-    refs->erase(std::remove_if(refs->begin(), refs->end(),
-                               [&](const nlohmann::json& ref) {
-                                 return ref.value("uid", "") == job.metadata.uid;
-                               }),
-                refs->end());
-    if (refs->size() == before) return Mutation::unchanged;
-    if (refs->empty()) meta.erase("ownerReferences");
-    return Mutation::changed;
-  });
+  auto done =
+      update_object(store, pod.key, pod.pod.metadata.uid, [&](nlohmann::ordered_json& object) {
+        auto& meta = object["metadata"];
+        auto refs = meta.find("ownerReferences");
+        if (refs == meta.end() || !refs->is_array()) return Mutation::unchanged;
+        const auto before = refs->size();
+        refs->erase(std::remove_if(refs->begin(), refs->end(),
+                                   [&](const nlohmann::ordered_json& ref) {
+                                     return ref.value("uid", "") == job.metadata.uid;
+                                   }),
+                    refs->end());
+        if (refs->size() == before) return Mutation::unchanged;
+        if (refs->empty()) meta.erase("ownerReferences");
+        return Mutation::changed;
+      });
   if (!done.ok()) return done.error().context("release pod " + pod.key.name);
   return {};
 }
@@ -128,10 +130,10 @@ JobSyncOutcome JobSyncer::sync(const CachedJob& cached,
   if (result.status_changed || result.backoff_changed || !side->has_value()) {
     api::Job updated = job;
     updated.status = result.status;
-    const nlohmann::json status = nlohmann::json::parse(api::encode_job(updated).dump())["status"];
+    const nlohmann::ordered_json status = api::encode_job(updated)["status"];
     auto written = update_object(
         store_, cached.key, job.metadata.uid,
-        [&](nlohmann::json& object) {
+        [&](nlohmann::ordered_json& object) {
           object["status"] = status;
           return Mutation::changed;
         },

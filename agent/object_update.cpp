@@ -2,12 +2,12 @@
 
 namespace agent {
 
-std::string render_with_version(nlohmann::json object, ResourceVersion rv) {
+std::string render_with_version(nlohmann::ordered_json object, ResourceVersion rv) {
   object["metadata"]["resourceVersion"] = std::to_string(rv);
   return object.dump();
 }
 
-bool deletion_complete(const nlohmann::json& object) {
+bool deletion_complete(const nlohmann::ordered_json& object) {
   const auto meta = object.find("metadata");
   if (meta == object.end() || !meta->is_object()) return false;
   const auto deleting = meta->find("deletionTimestamp");
@@ -24,7 +24,7 @@ bool deletion_complete(const nlohmann::json& object) {
 
 base::Result<std::optional<UpdatedObject>> update_object(
     Store& store, const ObjectKey& key, const std::optional<std::string>& uid,
-    const std::function<Mutation(nlohmann::json&)>& mutate,
+    const std::function<Mutation(nlohmann::ordered_json&)>& mutate,
     const std::optional<std::string>& side_record) {
   for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
     auto current = store.get(key);
@@ -32,7 +32,7 @@ base::Result<std::optional<UpdatedObject>> update_object(
     if (!current->has_value()) return std::optional<UpdatedObject>();
     const StoredObject& stored = **current;
     if (uid && stored.uid != *uid) return std::optional<UpdatedObject>();
-    auto json = nlohmann::json::parse(stored.json, nullptr, false);
+    auto json = nlohmann::ordered_json::parse(stored.json, nullptr, false);
     if (json.is_discarded() || !json.is_object()) {
       return base::Error("update " + key.resource + " " + key.name_space + "/" + key.name +
                          ": the stored object is not a JSON object");

@@ -37,13 +37,13 @@ struct UpdatedObject {
 
 base::Result<std::optional<UpdatedObject>> update_object(
     Store& store, const ObjectKey& key, const std::optional<std::string>& uid,
-    const std::function<Mutation(nlohmann::json&)>& mutate,
+    const std::function<Mutation(nlohmann::ordered_json&)>& mutate,
     const std::optional<std::string>& side_record = std::nullopt);
 
 // Sets metadata.resourceVersion of `object` to `rv` and dumps it.
-std::string render_with_version(nlohmann::json object, ResourceVersion rv);
+std::string render_with_version(nlohmann::ordered_json object, ResourceVersion rv);
 
 // The API server's rule: deletionTimestamp set, grace 0 or unset, no finalizers left.
-bool deletion_complete(const nlohmann::json& object);
+bool deletion_complete(const nlohmann::ordered_json& object);
 
 }  // namespace agent

@@ -7,9 +7,10 @@
 namespace agent {
 namespace {
 
-std::int64_t pod_grace(const nlohmann::json& pod, std::optional<std::int64_t> grace_override) {
-  const nlohmann::json spec = pod.value("spec", nlohmann::json::object());
-  const nlohmann::json status = pod.value("status", nlohmann::json::object());
+std::int64_t pod_grace(const nlohmann::ordered_json& pod,
+                       std::optional<std::int64_t> grace_override) {
+  const nlohmann::ordered_json spec = pod.value("spec", nlohmann::ordered_json::object());
+  const nlohmann::ordered_json status = pod.value("status", nlohmann::ordered_json::object());
   const std::string phase = status.is_object() ? status.value("phase", "") : "";
   const std::string node = spec.is_object() ? spec.value("nodeName", "") : "";
   if (node.empty() || phase == "Succeeded" || phase == "Failed") return 0;
@@ -25,9 +26,9 @@ std::int64_t pod_grace(const nlohmann::json& pod, std::optional<std::int64_t> gr
 
 }  // namespace
 
-Mutation mark_pod_deleting(nlohmann::json& pod, base::TimePoint now,
+Mutation mark_pod_deleting(nlohmann::ordered_json& pod, base::TimePoint now,
                            std::optional<std::int64_t> grace_override) {
-  nlohmann::json& meta = pod["metadata"];
+  nlohmann::ordered_json& meta = pod["metadata"];
   const std::int64_t grace = pod_grace(pod, grace_override);
   const base::TimePoint when = now + std::chrono::seconds(grace);
   if (auto it = meta.find("deletionTimestamp"); it != meta.end() && it->is_string()) {

@@ -22,7 +22,7 @@ namespace agent {
 
 inline constexpr std::int64_t kDefaultTerminationGracePeriodSeconds = 30;
 
-Mutation mark_pod_deleting(nlohmann::json& pod, base::TimePoint now,
+Mutation mark_pod_deleting(nlohmann::ordered_json& pod, base::TimePoint now,
                            std::optional<std::int64_t> grace_override = std::nullopt);
 
 }  // namespace agent

@@ -69,7 +69,7 @@ base::Status delete_pod_gracefully(Store& store, const base::Clock& clock,
                                    const std::string& name_space, const std::string& name,
                                    const std::string& uid, std::optional<std::int64_t> grace) {
   const ObjectKey key{kPodsResource, name_space, name};
-  auto done = update_object(store, key, uid, [&](nlohmann::json& pod) {
+  auto done = update_object(store, key, uid, [&](nlohmann::ordered_json& pod) {
     return mark_pod_deleting(pod, clock.now(), grace);
   });
   if (!done.ok()) return done.error().context("delete " + describe(key));
@@ -78,13 +78,14 @@ base::Status delete_pod_gracefully(Store& store, const base::Clock& clock,
 
 base::Status remove_finalizer(Store& store, const ObjectKey& key, const std::string& uid,
                               std::string_view finalizer) {
-  auto done = update_object(store, key, uid, [&](nlohmann::json& object) {
+  auto done = update_object(store, key, uid, [&](nlohmann::ordered_json& object) {
     auto& meta = object["metadata"];
     auto it = meta.find("finalizers");
     if (it == meta.end() || !it->is_array()) return Mutation::unchanged;
     const auto before = it->size();
     auto& list = *it;
-    list.erase(std::remove(list.begin(), list.end(), nlohmann::json(finalizer)), list.end());
+    list.erase(std::remove(list.begin(), list.end(), nlohmann::ordered_json(finalizer)),
+               list.end());
     if (list.size() == before) return Mutation::unchanged;
     if (list.empty()) meta.erase("finalizers");
     return Mutation::changed;
@@ -107,9 +108,9 @@ base::Status StorePodControl::remove_tracking_finalizer(const api::Job&, const C
 
 base::Status StorePodStatus::update_status(const api::Pod& pod) {
   const ObjectKey key{kPodsResource, pod.metadata.namespace_, pod.metadata.name};
-  const nlohmann::json status = nlohmann::json::parse(api::encode_pod_status(pod.status).dump());
-  auto done = update_object(store_, key, pod.metadata.uid, [&](nlohmann::json& object) {
-    if (object.value("status", nlohmann::json()) == status) return Mutation::unchanged;
+  const nlohmann::ordered_json status = api::encode_pod_status(pod.status);
+  auto done = update_object(store_, key, pod.metadata.uid, [&](nlohmann::ordered_json& object) {
+    if (object.value("status", nlohmann::ordered_json()) == status) return Mutation::unchanged;
     object["status"] = status;
     return Mutation::changed;
   });
@@ -119,7 +120,7 @@ base::Status StorePodStatus::update_status(const api::Pod& pod) {
 
 base::Status StorePodStatus::finish_deletion(const api::Pod& pod) {
   const ObjectKey key{kPodsResource, pod.metadata.namespace_, pod.metadata.name};
-  auto done = update_object(store_, key, pod.metadata.uid, [&](nlohmann::json& object) {
+  auto done = update_object(store_, key, pod.metadata.uid, [&](nlohmann::ordered_json& object) {
     auto& meta = object["metadata"];
     if (!meta.contains("deletionTimestamp") || meta["deletionTimestamp"].is_null()) {
       return Mutation::unchanged;  // only a pod being deleted finishes its deletion

@@ -17,7 +17,7 @@ namespace {
 
 using agent::Mutation;
 using agent_test::StoreFixture;
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 json stored(agent::Store& store, const agent::ObjectKey& key) {
   auto got = store.get(key);
@@ -60,7 +60,7 @@ TEST_CASE("update_object edits the JSON, keeps unknown fields and retries on con
               })
           .ok());
   int calls = 0;
-  auto done = agent::update_object(*f.store, key, std::string("uid-p"), [&](json& o) {
+  auto done = agent::update_object(*f.store, key, std::string("uid-p"), [&](nlohmann::ordered_json& o) {
     if (calls++ == 0) {  // someone else writes in between: the first attempt must conflict
       REQUIRE(
           f.store
@@ -84,7 +84,7 @@ TEST_CASE("update_object edits the JSON, keeps unknown fields and retries on con
 
   // Another uid under the same name is never touched.
   auto other = agent::update_object(*f.store, key, std::string("uid-other"),
-                                    [](json&) { return Mutation::changed; });
+                                    [](nlohmann::ordered_json&) { return Mutation::changed; });
   REQUIRE(other.ok());
   CHECK_FALSE(other->has_value());
 }
@@ -255,11 +255,12 @@ TEST_CASE("deletion propagation: background, foreground and orphan", "[unit]") {
   job.job.metadata.deletion_timestamp = f.clock.now();
   SECTION("orphan: pods lose the owner and keep running, then the job goes") {
     job.job.metadata.finalizers = {"orphan"};
-    REQUIRE(agent::update_object(*f.store, job.key, f.job.metadata.uid, [&](json& o) {
-              o["metadata"]["finalizers"] = {"orphan"};
-              o["metadata"]["deletionTimestamp"] = api::format_time(f.clock.now());
-              return Mutation::changed;
-            }).ok());
+    REQUIRE(
+        agent::update_object(*f.store, job.key, f.job.metadata.uid, [&](nlohmann::ordered_json& o) {
+          o["metadata"]["finalizers"] = {"orphan"};
+          o["metadata"]["deletionTimestamp"] = api::format_time(f.clock.now());
+          return Mutation::changed;
+        }).ok());
     REQUIRE(gc.job_deleting(job, {&ca, &cb}).ok());
     const json pod = stored(*f.store, f.key(a));
     CHECK_FALSE(pod["metadata"].contains("ownerReferences"));
@@ -268,11 +269,12 @@ TEST_CASE("deletion propagation: background, foreground and orphan", "[unit]") {
   }
   SECTION("foreground: pods are deleted first, the job goes when none is left") {
     job.job.metadata.finalizers = {"foregroundDeletion"};
-    REQUIRE(agent::update_object(*f.store, job.key, f.job.metadata.uid, [&](json& o) {
-              o["metadata"]["finalizers"] = {"foregroundDeletion"};
-              o["metadata"]["deletionTimestamp"] = api::format_time(f.clock.now());
-              return Mutation::changed;
-            }).ok());
+    REQUIRE(
+        agent::update_object(*f.store, job.key, f.job.metadata.uid, [&](nlohmann::ordered_json& o) {
+          o["metadata"]["finalizers"] = {"foregroundDeletion"};
+          o["metadata"]["deletionTimestamp"] = api::format_time(f.clock.now());
+          return Mutation::changed;
+        }).ok());
     REQUIRE(gc.job_deleting(job, {&ca, &cb}).ok());
     CHECK(stored(*f.store, f.key(a))["metadata"].contains("deletionTimestamp"));
     CHECK_FALSE(stored(*f.store, job.key).is_null());

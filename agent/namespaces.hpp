@@ -1,0 +1,17 @@
+// agent/namespaces.hpp: namespaces that must exist before objects can be put in them.
+//
+// Contract: ensure_namespace() creates the core/v1 Namespace `name` (Active, with the
+// kubernetes.io/metadata.name label, as the API server does) unless it exists; idempotent, and
+// racing creators are fine (AlreadyExists counts as success).
+#pragma once
+
+#include <string>
+
+#include "agent/store.hpp"
+#include "base/clock.hpp"
+
+namespace agent {
+
+base::Status ensure_namespace(Store& store, const base::Clock& clock, const std::string& name);
+
+}  // namespace agent
