@@ -1,0 +1,28 @@
+// agent/credentials.hpp: who may talk to the agent's API — the bearer token made on first
+// start (like k3s' node token), private files for it and the kubeconfig, and the identity of a
+// process on the unix socket (SO_PEERCRED).
+//
+// Contract:
+// - ensure_token(file) returns the token in `file`, creating it first if it is missing: 32
+//   random bytes from getrandom(2), hex, written 0600 via a temp file and rename (a crash never
+//   leaves half a token). A token file readable by others is refused (its secret is gone).
+// - write_private_file() writes `content` 0600 the same way.
+// - unix_peer_identity(fd): uid 0 is the user "admin" (group system:masters), as the token is;
+//   anyone else is "system:unix:<name>" with their uid and gid (the multi-user issue decides
+//   what they may do).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "api/http_message.hpp"
+#include "base/result.hpp"
+
+namespace agent {
+
+base::Result<std::string> ensure_token(const std::filesystem::path& file);
+base::Status write_private_file(const std::filesystem::path& file, std::string_view content);
+base::Result<api::http::Identity> unix_peer_identity(int fd);
+
+}  // namespace agent
