@@ -52,6 +52,7 @@
 #include "base/clock.hpp"
 #include "base/paths.hpp"
 #include "base/result.hpp"
+#include "runtime/registry_client.hpp"
 
 namespace cgroups {
 class Manager;
@@ -81,6 +82,7 @@ struct PodManagerOptions {
   std::filesystem::path shim_binary = "/proc/self/exe";
   std::string node_name;  // spec.nodeName of the pods; "" = the host name
   std::string host_ip = "127.0.0.1";
+  runtime::RegistryConfig registry;  // insecure registries, credentials, timeouts for pulls
   // The kubelet's crash-loop backoff (10 s doubling to 300 s); tests shorten it.
   base::Duration container_backoff_base = std::chrono::seconds(10);
   base::Duration container_backoff_cap = std::chrono::seconds(300);

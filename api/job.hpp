@@ -4,7 +4,7 @@
 // Field names follow the Kubernetes API (camelCase in JSON, snake_case here). Optional pointer
 // fields of the Go types are std::optional, so "unset" and "zero" stay distinct, which the
 // defaulting rules of spec §2.1 depend on. api/job_decode.cpp rejects every field outside these
-// types by name instead of dropping it; agent/host_container.cpp refuses those `batchlet run`
+// types by name instead of dropping it; agent/node_admission.cpp refuses what this node
 // cannot honour yet.
 #pragma once
 

@@ -5,6 +5,7 @@
 #include "base/logging.hpp"
 #include "cli/image_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/shim_command.hpp"
 
 #ifndef BATCHLET_VERSION
@@ -15,14 +16,18 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "shim") return cli::shim_command(argc, argv);
   CLI::App app{"batchlet: run Kubernetes batch/v1 Jobs on this machine, without a cluster"};
   app.require_subcommand(1);
-  std::string log_level = "warn";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
-      ->capture_default_str();
+  std::string log_level;
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error or off (default: warn; error for run)");
 
   cli::RunOptions run;
-  auto* run_cmd = app.add_subcommand("run", "Run one Job to its end here, without an agent");
+  auto* run_cmd = app.add_subcommand("run", "Run one Job to its end here, without a running agent");
   run_cmd->add_option("-f,--filename", run.file, "The Job manifest (YAML or JSON)")->required();
-  run_cmd->add_flag("-q,--quiet", run.quiet, "Print only the pod's output and the final status");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "No progress lines; only the final status");
+  run_cmd->add_flag("--logs", run.logs, "Stream the containers' output (stdout and stderr)");
+  run_cmd->add_option("--state-dir", run.state_dir,
+                      "Keep the Job, its pods and logs in this state directory (default: a "
+                      "temporary one, removed at the end)");
   run_cmd
       ->add_option("-o,--output", run.output,
                    "json: print the finished Job, as the API server would return it, to stdout")
@@ -30,6 +35,7 @@ int main(int argc, char** argv) {
 
   auto* version_cmd = app.add_subcommand("version", "Print the version");
   const cli::ImageCommand image(app);
+  const cli::ServeCommand serve(app);
 
   try {
     app.parse(argc, argv);
@@ -37,6 +43,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : cli::kExitBadInput;
   }
+  // `batchlet run` talks to a person through its progress lines; its log is for errors only.
+  if (log_level.empty()) log_level = *run_cmd ? "error" : "warn";
   if (auto s = base::init_logging(log_level); !s) {
     std::fprintf(stderr, "error: --log-level: %s\n", s.error().message().c_str());
     return cli::kExitBadInput;
@@ -46,5 +54,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (image.selected()) return image.run();
+  if (serve.selected()) return serve.run();
   return cli::run_command(run);
 }

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "agent/host_container.hpp"
+#include "agent/node_admission.hpp"
 #include "api/job_create.hpp"
 #include "api/names.hpp"
 #include "api/yaml_codec.hpp"
@@ -61,7 +61,7 @@ std::variant<api::Job, ManifestErrors> load_job_manifest(const std::filesystem::
   api::CreatedJob created = api::create_job(doc.value, now, rng);
   if (created.bad_request)
     return ManifestErrors{at_line(file, doc.first_line, *created.bad_request)};
-  if (created.errors.empty()) created.errors = agent::check_runnable(created.job);
+  if (created.errors.empty()) created.errors = agent::node_admission_errors(created.job);
   if (!created.errors.empty()) return field_errors(file, created.errors, doc.lines, doc.first_line);
   return std::move(created.job);
 }

@@ -1,8 +1,8 @@
 // cli/manifest.hpp: read a Job manifest file the way `batchlet run -f` needs it.
 //
-// Contract: returns the created Job (decoded, defaulted, prepared, validated, and runnable by
-// this version) or one message per problem, each already in the form "<file>:<line>: <what>"
-// (or "<file>: <what>" when no line applies), ready to print after "error: ".
+// Contract: returns the created Job (decoded, defaulted, prepared and validated, as the API
+// server would store it) or one message per problem, each already in the form "<file>:<line>:
+// <what>" (or "<file>: <what>" when no line applies), ready to print after "error: ".
 #pragma once
 
 #include <filesystem>

@@ -48,8 +48,10 @@ inline Output batchlet_run(const std::string& file) {
 // A temporary directory with files written into it; removed at the end of the test.
 struct TempDir {
   fs::path path;
+  // Under /var/tmp: containers on the host rootfs get a private /tmp, so volumes and state
+  // directories under /tmp would not be visible to them.
   TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "batchlet-cli-XXXXXX").string();
+    std::string tmpl = "/var/tmp/batchlet-cli-XXXXXX";
     REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
     path = tmpl;
   }

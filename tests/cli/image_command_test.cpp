@@ -1,6 +1,7 @@
 // `batchlet image` end to end with real tools: a busybox-static rootfs made into an OCI layout by
 // umoci, converted by skopeo into a docker-archive and an OCI archive, imported by the real
 // binary into a fresh state directory; then ls, inspect, rm, prune, and a corrupted archive.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -117,4 +118,43 @@ TEST_CASE("batchlet image import refuses a corrupted OCI archive and stores noth
   CHECK(missing.err == "error: image \"nothing:here\" not found\n");
   auto usage = image(state, {"frobnicate"});
   CHECK(usage.exit_code == 2);
+}
+
+TEST_CASE("batchlet run runs a Job from an imported image (docker-archive and OCI archive)",
+          "[root]") {
+  TempDir dir;
+  make_busybox_layout(dir.path);
+  const std::string d = dir.path.string();
+  sh("cd " + d + " && skopeo copy oci:oci:1.36 docker-archive:docker.tar:busybox:1.36");
+  sh("cd " + d + " && skopeo copy oci:oci:1.36 oci-archive:oci.tar:tools/bb:2");
+  const fs::path state = dir.path / "state";
+  REQUIRE(image(state, {"import", (dir.path / "docker.tar").string()}).exit_code == 0);
+  REQUIRE(image(state, {"import", (dir.path / "oci.tar").string()}).exit_code == 0);
+  int n = 0;
+  for (const std::string ref : {"busybox:1.36", "tools/bb:2"}) {
+    INFO(ref);
+    // No command: the image's Cmd runs, with the image's Env; then one with a command of its own.
+    const std::string job = dir.write(
+        "job" + std::to_string(n) + ".yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: bb" + std::to_string(n) +
+            "\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n"
+            "      - name: a\n        image: " +
+            ref +
+            "\n        imagePullPolicy: Never\n"
+            "      - name: b\n        image: " +
+            ref +
+            "\n        imagePullPolicy: Never\n"
+            "        command: [\"sh\", \"-c\", \"echo $GREETING from $(hostname); ls /bin | wc "
+            "-l\"]\n");
+    ++n;
+    const Output o =
+        cli_test::run({BATCHLET_BINARY, "run", "--logs", "--state-dir", state.string(), "-f", job});
+    CHECK(o.exit_code == 0);
+    auto lines = cli_test::lines(o.out);
+    std::sort(lines.begin(), lines.end());
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] == "2");  // the image's /bin: busybox and sh, not the host's
+    CHECK(lines[1] == "hello");
+    CHECK_THAT(lines[2], Catch::StartsWith("hi from bb" + std::to_string(n - 1) + "-"));
+  }
 }

@@ -1,0 +1,56 @@
+#include "agent/node_admission.hpp"
+
+#include <string>
+
+namespace agent {
+namespace {
+
+// The architecture name the kubelet puts in the kubernetes.io/arch node label.
+constexpr std::string_view kNodeArch =
+#if defined(__x86_64__)
+    "amd64";
+#elif defined(__aarch64__)
+    "arm64";
+#elif defined(__arm__)
+    "arm";
+#elif defined(__riscv)
+    "riscv64";
+#else
+    "unknown";
+#endif
+
+}  // namespace
+
+api::FieldErrors node_admission_errors(const api::Job& job) {
+  api::FieldErrors out;
+  const std::string field = "spec.template.spec";
+  const api::PodSpec& pod = job.spec.template_.spec;
+  const std::string& scheduler = pod.scheduler_name;
+  if (!scheduler.empty() && scheduler != "default-scheduler") {
+    out.push_back(api::not_supported(field + ".schedulerName", scheduler, {"default-scheduler"}));
+  }
+  for (const auto& [key, value] : pod.node_selector) {
+    const std::string entry = field + ".nodeSelector[" + key + "]";
+    if (key == "kubernetes.io/os") {
+      if (value != "linux") out.push_back(api::not_supported(entry, value, {"linux"}));
+    } else if (key == "kubernetes.io/arch") {
+      if (value != kNodeArch) out.push_back(api::not_supported(entry, value, {kNodeArch}));
+    } else {
+      out.push_back(api::forbidden(entry, "no label of this node matches it"));
+    }
+  }
+  const auto probes = [&](const std::vector<api::Container>& list, const std::string& name) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (list[i].readiness_probe) {
+        out.push_back(
+            api::forbidden(field + "." + name + "[" + std::to_string(i) + "].readinessProbe",
+                           "not supported by batchlet yet (see docs/compatibility.md)"));
+      }
+    }
+  };
+  probes(pod.init_containers, "initContainers");
+  probes(pod.containers, "containers");
+  return out;
+}
+
+}  // namespace agent

@@ -1,0 +1,17 @@
+// agent/node_admission.hpp: what this node cannot honour in a valid Job, named by field path
+// so the Job is refused (422) instead of run with different semantics.
+//
+// Contract: readinessProbe (the pod manager reports a running container Ready at once and runs
+// no probes), a schedulerName other than default-scheduler, and a nodeSelector that this node's
+// labels (kubernetes.io/os, kubernetes.io/arch) do not satisfy (the pod could never be placed:
+// upstream would leave it Pending forever).
+#pragma once
+
+#include "api/field_error.hpp"
+#include "api/job.hpp"
+
+namespace agent {
+
+api::FieldErrors node_admission_errors(const api::Job& job);
+
+}  // namespace agent

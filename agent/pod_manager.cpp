@@ -1,0 +1,162 @@
+#include "agent/pod_manager.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "agent/pod_objects.hpp"
+#include "agent/pod_worker.hpp"
+#include "cgroups/manager.hpp"
+
+namespace agent {
+
+class PodManager::Impl {
+ public:
+  Impl(const base::Clock& clock, PodStatusSink& status, EventSink& events,
+       PodManagerOptions options)
+      : options_(std::move(options)) {
+    if (options_.node_name.empty()) options_.node_name = "localhost";
+    deps_ = PodWorkerDeps{&clock, &status, &events, &options_};
+  }
+
+  ~Impl() {
+    // Workers go without touching their containers: the next agent adopts them.
+    for (auto& [uid, worker] : workers_) worker->detach();
+    workers_.clear();
+  }
+
+  base::Status recover(const std::vector<api::Pod>& pods) {
+    std::set<std::string> known;
+    for (const api::Pod& pod : pods) {
+      known.insert(pod.metadata.uid);
+      names_[pod.metadata.uid] = {pod.metadata.namespace_, pod.metadata.name};
+    }
+    auto found = runtime::recover_containers(options_.paths.pods_dir());
+    if (!found.ok()) return found.error().context("recover containers");
+    for (runtime::RecoveredContainer& rc : *found) {
+      const std::string container = rc.state_dir.filename().string();
+      const std::string pod_uid = rc.state_dir.parent_path().filename().string();
+      if (known.count(pod_uid)) {
+        recovered_[pod_uid].emplace(container, std::move(rc));
+        continue;
+      }
+      // A container of a pod the store does not know: it must not run on.
+      if (rc.state == runtime::RecoveredContainer::State::running && rc.handle) {
+        spdlog::warn("recover: stopping container {} of unknown pod {}", container, pod_uid);
+        (void)runtime::stop_container(*rc.handle, base::Duration::zero());
+        (void)runtime::wait_container(*rc.handle);
+      }
+    }
+    // Pod directories of unknown pods go too.
+    std::error_code ec;
+    if (std::filesystem::exists(options_.paths.pods_dir(), ec)) {
+      for (const auto& entry : std::filesystem::directory_iterator(options_.paths.pods_dir(), ec)) {
+        if (!known.count(entry.path().filename().string())) {
+          std::filesystem::remove_all(entry.path(), ec);
+        }
+      }
+    }
+    if (options_.cgroups != nullptr) {
+      auto report = options_.cgroups->recover(known, true);
+      if (!report.ok()) spdlog::warn("recover cgroups: {}", report.error().message());
+    }
+    return {};
+  }
+
+  void sync(const api::Pod& pod) {
+    reap();
+    const std::string& uid = pod.metadata.uid;
+    names_[uid] = {pod.metadata.namespace_, pod.metadata.name};
+    if (auto it = workers_.find(uid); it != workers_.end()) {
+      it->second->update(pod);
+      return;
+    }
+    const bool terminal =
+        pod.status.phase == api::kPodSucceeded || pod.status.phase == api::kPodFailed;
+    auto adopted = recovered_.extract(uid);
+    if (terminal && (adopted.empty() || !has_running(adopted.mapped()))) return;
+    if (started_.count(uid) && !pod.metadata.deletion_timestamp) return;  // its worker ended
+    if (started_.count(uid)) {
+      // A pod whose worker finished is deleted: nothing runs; finish the deletion.
+      if (terminal) return;
+    }
+    started_.insert(uid);
+    std::map<std::string, runtime::RecoveredContainer> containers;
+    if (!adopted.empty()) containers = std::move(adopted.mapped());
+    workers_.emplace(uid, std::make_unique<PodWorker>(deps_, pod, std::move(containers)));
+  }
+
+  void removed(const std::string& uid) {
+    if (auto it = workers_.find(uid); it != workers_.end()) {
+      it->second->kill_now();
+      workers_.erase(it);  // joins
+    }
+    started_.erase(uid);
+    recovered_.erase(uid);
+    std::error_code ec;
+    std::filesystem::remove_all(options_.paths.pod_dir(uid), ec);
+    if (auto name = names_.find(uid); name != names_.end()) {
+      const auto log =
+          options_.paths.container_log(name->second.first, name->second.second, uid, "x", 0);
+      std::filesystem::remove_all(log.parent_path().parent_path(), ec);
+      names_.erase(name);
+    }
+    if (options_.cgroups != nullptr) remove_pod_cgroup(uid);
+  }
+
+  std::size_t active_pods() const {
+    std::size_t n = 0;
+    for (const auto& [uid, worker] : workers_) n += worker->finished() ? 0 : 1;
+    return n;
+  }
+
+ private:
+  static bool has_running(const std::map<std::string, runtime::RecoveredContainer>& containers) {
+    for (const auto& [name, rc] : containers) {
+      if (rc.state == runtime::RecoveredContainer::State::running) return true;
+    }
+    return false;
+  }
+
+  // Joins workers that are done (their pods are terminal or gone).
+  void reap() {
+    for (auto it = workers_.begin(); it != workers_.end();) {
+      it = it->second->finished() ? workers_.erase(it) : std::next(it);
+    }
+  }
+
+  void remove_pod_cgroup(const std::string& uid) {
+    auto jobs = options_.cgroups->tree().children();
+    if (!jobs.ok()) return;
+    for (const std::string& job : *jobs) {
+      auto job_cg = options_.cgroups->tree().open_child(job);
+      if (!job_cg.ok()) continue;
+      auto pod_cg = job_cg->open_child(uid);
+      if (!pod_cg.ok()) continue;
+      if (auto gone = pod_cg->destroy(); !gone.ok()) {
+        spdlog::warn("remove cgroup of pod {}: {}", uid, gone.error().message());
+      }
+      if (auto left = job_cg->children(); left.ok() && left->empty()) (void)job_cg->destroy();
+    }
+  }
+
+  PodManagerOptions options_;
+  PodWorkerDeps deps_;
+  std::map<std::string, std::unique_ptr<PodWorker>> workers_;
+  std::map<std::string, std::map<std::string, runtime::RecoveredContainer>> recovered_;
+  std::set<std::string> started_;
+  std::map<std::string, std::pair<std::string, std::string>> names_;  // uid -> (ns, name)
+};
+
+PodManager::PodManager(const base::Clock& clock, PodStatusSink& status, EventSink& events,
+                       PodManagerOptions options)
+    : impl_(std::make_unique<Impl>(clock, status, events, std::move(options))) {}
+PodManager::~PodManager() = default;
+base::Status PodManager::recover(const std::vector<api::Pod>& pods) { return impl_->recover(pods); }
+void PodManager::sync(const api::Pod& pod) { impl_->sync(pod); }
+void PodManager::removed(const std::string& pod_uid) { impl_->removed(pod_uid); }
+std::size_t PodManager::active_pods() const { return impl_->active_pods(); }
+
+}  // namespace agent

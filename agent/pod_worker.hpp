@@ -1,0 +1,99 @@
+// agent/pod_worker.hpp: one pod's life on this node, run by its own thread as one linear script
+// (the kubelet's pod worker): prepare, init containers in order, the containers with their
+// restart policy, and the end — completion, deletion or the pod's deadline.
+//
+// Contract:
+// - The worker owns the pod's containers while it runs. It learns of changes to the Pod object
+//   through update() (deletion shows as metadata.deletionTimestamp) and is stopped by
+//   kill_now() (the object is gone: containers die at once) or detach() (the agent stops:
+//   containers keep running for the next agent to adopt).
+// - Every status change goes out through PodStatusSink before the worker acts on the next
+//   thing, so a crash loses at most the last transition, which recovery re-derives from the
+//   containers' state directories (exit.json is the truth).
+// - restartPolicy Never: a container that has run (its state directory has a spec.json) is
+//   never started again, also across agent restarts.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "agent/event_sink.hpp"
+#include "agent/pod_manager.hpp"
+#include "api/pod.hpp"
+#include "base/clock.hpp"
+#include "base/unique_fd.hpp"
+#include "runtime/shim_client.hpp"
+
+namespace agent {
+
+struct PodWorkerDeps {
+  const base::Clock* clock = nullptr;
+  PodStatusSink* status = nullptr;
+  EventSink* events = nullptr;
+  const PodManagerOptions* options = nullptr;
+};
+
+class PodWorker {
+ public:
+  // `adopted`: containers of this pod found running or exited by recovery, by container name.
+  PodWorker(PodWorkerDeps deps, api::Pod pod,
+            std::map<std::string, runtime::RecoveredContainer> adopted);
+  ~PodWorker();  // detach() + join
+  PodWorker(const PodWorker&) = delete;
+  PodWorker& operator=(const PodWorker&) = delete;
+
+  void update(const api::Pod& pod);
+  void kill_now();
+  void detach();
+  bool finished() const { return finished_; }
+
+ private:
+  struct Live {
+    runtime::ContainerHandle handle;
+    bool init = false;
+  };
+  enum class Wake { exit, update, timer, stop };
+
+  void run();
+  void script();
+  bool prepare();
+  bool resolve_images();
+  bool run_init_containers();
+  void run_containers();
+  bool start(const api::Container& c, bool init);
+  void record_exit(const api::Container& c, bool init, const runtime::ExitStatus& exit);
+  void stop_all(base::Duration grace, bool killing_event);
+  void finish_terminal(const std::string& reason, const std::string& message);
+  void finish_deletion();
+  Wake wait(std::optional<base::TimePoint> until);
+  void write_status();
+  void event(const api::Container* c, bool init, std::string_view type, std::string_view reason,
+             const std::string& message);
+  api::Pod snapshot();
+  bool deleting();
+  std::optional<base::TimePoint> deadline() const;
+
+  PodWorkerDeps deps_;
+  std::mutex mutex_;
+  api::Pod latest_;  // the newest object (guarded by mutex_)
+  api::Pod pod_;     // the worker's copy: spec as started, status as it writes it
+  std::map<std::string, runtime::RecoveredContainer> adopted_;
+  std::map<std::string, Live> live_;  // by container name
+  std::map<std::string, const runtime::ResolvedImage*> images_;
+  std::map<std::string, runtime::ResolvedImage> resolved_;
+  std::map<std::string, std::optional<base::TimePoint>> restart_at_;
+  std::map<std::string, std::pair<base::Duration, std::optional<base::TimePoint>>> backoff_;
+  std::string cgroup_relative_;  // the pod cgroup, relative to the cgroup2 mount
+  base::UniqueFd wake_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> kill_{false};
+  std::atomic<bool> finished_{false};
+  std::thread thread_;
+};
+
+}  // namespace agent

@@ -1,0 +1,238 @@
+#include "cli/serve_command.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+
+#include "agent/agent.hpp"
+#include "agent/credentials.hpp"
+#include "api/discovery.hpp"
+#include "api/http_server.hpp"
+#include "api/kubeconfig.hpp"
+#include "api/metrics.hpp"
+#include "api/status.hpp"
+#include "api/tls_material.hpp"
+#include "api/watch_hub.hpp"
+#include "base/file.hpp"
+#include "base/unique_fd.hpp"
+#include "cli/run_command.hpp"
+
+namespace cli {
+namespace {
+
+int g_stop_pipe = -1;
+
+void on_stop_signal(int) {
+  const int saved = errno;
+  const char byte = 1;
+  (void)!::write(g_stop_pipe, &byte, 1);
+  errno = saved;
+}
+
+void say(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
+
+base::Duration seconds(double s) {
+  return std::chrono::duration_cast<base::Duration>(std::chrono::duration<double>(s));
+}
+
+// "host:port" -> (host, port).
+bool split_listen(const std::string& text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = text.substr(0, colon);
+  try {
+    const int p = std::stoi(text.substr(colon + 1));
+    if (p < 0 || p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return !host.empty();
+}
+
+api::http::Handler make_handler(int server_minor, api::metrics::Registry& metrics) {
+  return [server_minor, &metrics](const api::http::Request& request) {
+    api::http::Response response;
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    if (path == "/version") {
+      response.body = api::version_body({server_minor, BATCHLET_VERSION});
+    } else if (path == "/healthz" || path == "/livez" || path == "/readyz") {
+      response.content_type = "text/plain; charset=utf-8";
+      response.body = "ok";
+    } else if (path == "/metrics") {
+      response.content_type = api::metrics::kContentType;
+      response.body = metrics.render();
+    } else if (auto found = api::discovery_response(path, request.header("accept").value_or(""))) {
+      response.content_type = found->content_type;
+      response.body = found->body;
+    } else {
+      response.status = 404;
+      response.body = api::encode_status(
+          api::failure_status(404, "NotFound", "the server could not find the requested resource"));
+    }
+    return response;
+  };
+}
+
+int serve(const ServeOptions& o) {
+  base::RealClock clock;
+  std::string host;
+  std::uint16_t port = 0;
+  if (!split_listen(o.listen, host, port)) {
+    say("error: --listen: expected HOST:PORT, got \"" + o.listen + "\"");
+    return kExitBadInput;
+  }
+  auto pipe = base::make_pipe();
+  if (!pipe.ok()) {
+    say("error: " + pipe.error().message());
+    return kExitInternal;
+  }
+  g_stop_pipe = pipe->write.get();
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM}) ::sigaction(sig, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  agent::AgentOptions options;
+  options.paths = base::Paths(o.state_dir, o.run_dir);
+  options.node_name = o.node_name;
+  options.use_cgroups = o.cgroups;
+  options.cgroup_tree = o.cgroup_tree;
+  options.controller.backoff = {seconds(o.pod_backoff_base_seconds),
+                                seconds(o.pod_backoff_cap_seconds)};
+  options.container_backoff_base = seconds(o.container_backoff_base_seconds);
+  options.container_backoff_cap = seconds(o.container_backoff_cap_seconds);
+  options.pod_event_batch = seconds(o.pod_event_batch_seconds);
+  auto opened = agent::Agent::open(options, clock);
+  if (!opened.ok()) {
+    say("error: " + opened.error().message());
+    return kExitInternal;
+  }
+  agent::Agent& agent = **opened;
+  api::WatchHub hub(agent.store());
+  agent.add_change_observer([&hub](const api::Change& change) { hub.publish(change); });
+
+  auto tls = api::ensure_tls_material(options.paths.tls_dir());
+  auto token = agent::ensure_token(options.paths.token_file());
+  for (const base::Status& s : {tls.ok() ? base::Status() : base::Status(tls.error()),
+                                token.ok() ? base::Status() : base::Status(token.error())}) {
+    if (!s.ok()) {
+      say("error: " + s.error().message());
+      return kExitInternal;
+    }
+  }
+  api::metrics::Registry metrics;
+  api::http::ServerOptions server_options;
+  server_options.bearer_token = *token;
+  server_options.unix_peer_identity = [](int fd) { return agent::unix_peer_identity(fd); };
+  auto server = api::http::Server::create(server_options, make_handler(o.server_minor, metrics));
+  auto bound = server->listen_tls(host, port,
+                                  {tls->server_certificate, tls->server_key, tls->ca_certificate});
+  if (!bound.ok()) {
+    say("error: listen on " + o.listen + ": " + bound.error().message());
+    return kExitInternal;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(options.paths.run_dir(), ec);
+  if (auto listening = server->listen_unix(options.paths.socket()); !listening.ok()) {
+    say("error: " + listening.error().message());
+    return kExitInternal;
+  }
+  auto ca = base::read_file(tls->ca_certificate);
+  if (!ca.ok()) {
+    say("error: " + ca.error().message());
+    return kExitInternal;
+  }
+  const std::string url = "https://" + host + ":" + std::to_string(*bound);
+  if (auto written = agent::write_private_file(options.paths.kubeconfig(),
+                                               api::make_kubeconfig({url, *ca, *token, "default"}));
+      !written.ok()) {
+    say("error: " + written.error().message());
+    return kExitInternal;
+  }
+  server->start();
+  say("batchlet serving on " + url + " and " + options.paths.socket().string() +
+      "; kubeconfig: " + options.paths.kubeconfig().string());
+  auto ran = agent.run(pipe->read.get());
+  server->stop();
+  for (int sig : {SIGINT, SIGTERM}) ::signal(sig, SIG_DFL);
+  g_stop_pipe = -1;
+  if (!ran.ok()) {
+    say("error: " + ran.error().message());
+    return kExitInternal;
+  }
+  return 0;
+}
+
+}  // namespace
+
+ServeCommand::ServeCommand(CLI::App& app) {
+  serve_ = app.add_subcommand("serve", "Run the agent and its batch/v1 API (kubectl works)");
+  serve_->add_option("--state-dir", options_.state_dir, "State directory")->capture_default_str();
+  serve_->add_option("--run-dir", options_.run_dir, "Where the unix socket goes")
+      ->capture_default_str();
+  serve_->add_option("--listen", options_.listen, "HTTPS address (HOST:PORT; port 0: any)")
+      ->capture_default_str();
+  serve_->add_option("--node-name", options_.node_name,
+                     "spec.nodeName of pods (default: hostname)");
+  serve_
+      ->add_option("--server-minor", options_.server_minor,
+                   "Report Kubernetes v1.<minor> on /version (kubectl's dispatcher picks by it)")
+      ->check(CLI::Range(27, 40))
+      ->capture_default_str();
+  serve_->add_flag("!--no-cgroups", options_.cgroups, "Do not use cgroups (no limits)");
+  serve_
+      ->add_option("--cgroup-tree", options_.cgroup_tree,
+                   "Name of the agent's cgroup tree (one per state directory)")
+      ->capture_default_str();
+  serve_
+      ->add_option("--pod-backoff-base", options_.pod_backoff_base_seconds,
+                   "Pod recreation back-off base, seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_
+      ->add_option("--pod-backoff-cap", options_.pod_backoff_cap_seconds,
+                   "Pod recreation back-off cap, seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_
+      ->add_option("--container-backoff-base", options_.container_backoff_base_seconds,
+                   "Container restart (crash loop) back-off base, seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_
+      ->add_option("--container-backoff-cap", options_.container_backoff_cap_seconds,
+                   "Container restart back-off cap, seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_
+      ->add_option("--pod-event-batch", options_.pod_event_batch_seconds,
+                   "Delay between a pod change and its Job's sync, seconds")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+
+  kubeconfig_ = app.add_subcommand("kubeconfig", "Print the kubeconfig of a serving agent");
+  kubeconfig_->add_option("--state-dir", options_.state_dir, "State directory")
+      ->capture_default_str();
+}
+
+bool ServeCommand::selected() const { return serve_->parsed() || kubeconfig_->parsed(); }
+
+int ServeCommand::run() const {
+  if (serve_->parsed()) return serve(options_);
+  const base::Paths paths(options_.state_dir);
+  auto text = base::read_file(paths.kubeconfig());
+  if (!text.ok()) {
+    say("error: " + paths.kubeconfig().string() + ": " + text.error().message() +
+        " (has `batchlet serve --state-dir " + options_.state_dir.string() + "` run?)");
+    return 1;
+  }
+  std::fwrite(text->data(), 1, text->size(), stdout);
+  return 0;
+}
+
+}  // namespace cli
