@@ -96,6 +96,10 @@ class Agent::Impl {
     if (auto recovered = pods_.recover(all_pods); !recovered.ok()) {
       return recovered.error().context("recover pods");
     }
+    // Every pod the store holds gets its worker again (adopting what still runs).
+    for (const api::Pod &pod : all_pods) {
+      if (!pod.spec.node_name.empty()) pods_.sync(pod);
+    }
     const base::TimePoint now = clock_.now();
     for (const CachedJob *job : informer_.jobs()) queue_.add(job->job.metadata.uid, now);
     for (const auto &object : pods->objects) {

@@ -34,6 +34,16 @@ bool should_restart(const std::string& policy, std::int32_t exit_code) {
   return false;
 }
 
+// A shim that died without recording an exit: the kubelet's "lost" container (exit 137).
+runtime::ExitStatus exit_or_lost(const base::Result<runtime::ExitStatus>& exit,
+                                 base::TimePoint now) {
+  if (exit.ok()) return *exit;
+  runtime::ExitStatus lost;
+  lost.exit.exit_code = 137;
+  lost.finished_at = now;
+  return lost;
+}
+
 std::string pod_ref(const api::Pod& pod) {
   return pod.metadata.name + "_" + pod.metadata.namespace_ + "(" + pod.metadata.uid + ")";
 }
@@ -332,12 +342,17 @@ bool PodWorker::start(const api::Container& c, bool init) {
   return true;
 }
 
-void PodWorker::record_exit(const api::Container& c, bool init, const runtime::ExitStatus& exit) {
+void PodWorker::record_exit(const api::Container& c, bool init, const runtime::ExitStatus& exit,
+                            bool lost) {
   auto& statuses = init ? pod_.status.init_container_statuses : pod_.status.container_statuses;
   api::ContainerStatus& s = container_status(statuses, c, "ContainerCreating");
   if (s.container_id.empty()) s.container_id = "batchlet://" + pod_.metadata.uid + "_" + c.name;
   s.state = {};
   s.state.terminated = terminated_state(exit, s.container_id, false);
+  if (lost) {
+    s.state.terminated->reason = "ContainerStatusUnknown";
+    s.state.terminated->message = "The container could not be located when the pod was terminated";
+  }
   s.ready = false;
   s.started = false;
   if (!exit.start_error.empty()) {
@@ -375,14 +390,7 @@ void PodWorker::stop_all(base::Duration grace, bool killing_event) {
         }
       }
       if (c != nullptr) {
-        runtime::ExitStatus e;
-        if (exit.ok()) {
-          e = *exit;
-        } else {
-          e.exit.exit_code = 137;
-          e.finished_at = deps_.clock->now();
-        }
-        record_exit(*c, it->second.init, e);
+        record_exit(*c, it->second.init, exit_or_lost(exit, deps_.clock->now()), !exit.ok());
       }
       it = live_.erase(it);
     }
@@ -471,14 +479,8 @@ bool PodWorker::run_init_containers() {
       if (!runtime::pidfd_exited(live.handle.shim_pidfd.get())) continue;
       auto exit = runtime::collect_exit(live.handle);
       live_.erase(c.name);
-      runtime::ExitStatus e;
-      if (exit.ok()) {
-        e = *exit;
-      } else {
-        e.exit.exit_code = 137;
-        e.finished_at = deps_.clock->now();
-      }
-      record_exit(c, true, e);
+      const runtime::ExitStatus e = exit_or_lost(exit, deps_.clock->now());
+      record_exit(c, true, e, !exit.ok());
       if (e.exit.code() == 0 && e.start_error.empty()) break;
       if (pod_.spec.restart_policy == "Never") return false;  // pod Failed (written)
       restart_at_[c.name] = deps_.clock->now() + std::chrono::seconds(0);
@@ -598,18 +600,13 @@ void PodWorker::run_containers() {
         continue;
       }
       auto exit = runtime::collect_exit(it->second.handle);
-      runtime::ExitStatus e;
-      if (exit.ok()) {
-        e = *exit;
-      } else {
-        e.exit.exit_code = 137;
-        e.finished_at = now;
-      }
+      const runtime::ExitStatus e = exit_or_lost(exit, now);
+      const bool lost = !exit.ok();
       const std::string name = it->first;
       it = live_.erase(it);
       for (const api::Container& c : pod_.spec.containers) {
         if (c.name != name) continue;
-        record_exit(c, false, e);
+        record_exit(c, false, e, lost);
         const std::int32_t code = pod_.status.container_statuses.empty()
                                       ? e.exit.code()
                                       : container_status(pod_.status.container_statuses, c, "")

@@ -66,7 +66,9 @@ class PodWorker {
   bool run_init_containers();
   void run_containers();
   bool start(const api::Container& c, bool init);
-  void record_exit(const api::Container& c, bool init, const runtime::ExitStatus& exit);
+  // `lost`: the shim died without recording the exit (reason ContainerStatusUnknown).
+  void record_exit(const api::Container& c, bool init, const runtime::ExitStatus& exit,
+                   bool lost = false);
   void stop_all(base::Duration grace, bool killing_event);
   void finish_terminal(const std::string& reason, const std::string& message);
   void finish_deletion();

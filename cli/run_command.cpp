@@ -266,7 +266,11 @@ int run_command(const RunOptions& options) {
       return agent.informer().pods_owned_by(uid).empty() && agent.active_pods() == 0;
     });
     if (!cleaned.ok()) print_line("error: clean up: " + cleaned.error().message());
-    if (state.temporary()) (void)agent.remove_cgroup_tree();
+  }
+  // The run's own cgroup tree goes with it (every pod has ended; a later agent on a kept
+  // --state-dir has a tree of its own).
+  if (auto removed = agent.remove_cgroup_tree(); !removed.ok()) {
+    print_line("error: clean up: " + removed.error().message());
   }
   if (interrupted) return kExitInterrupted;
   return finished->status.true_condition(api::kConditionComplete) != nullptr ? kExitComplete
