@@ -39,6 +39,15 @@ std::string string_or_empty(const json& object, const char* key) {
 
 }  // namespace
 
+void put_server_metadata(const ObjectMeta& server, ObjectMeta& out) {
+  out.uid = server.uid;
+  out.resource_version = server.resource_version;
+  out.generation = server.generation;
+  out.creation_timestamp = server.creation_timestamp;
+  out.deletion_timestamp = server.deletion_timestamp;
+  out.deletion_grace_period_seconds = server.deletion_grace_period_seconds;
+}
+
 base::Status take_server_metadata(json& meta, ObjectMeta& out) {
   if (!meta.is_object()) return {};
   out.uid = string_or_empty(meta, "uid");
@@ -130,12 +139,7 @@ base::Result<Job> decode_stored_job(const json& object) {
     return base::Error("stored job " + server.uid + ": " + decoded.errors.front().to_string());
   }
   Job job = std::move(decoded.job);
-  job.metadata.uid = server.uid;
-  job.metadata.resource_version = server.resource_version;
-  job.metadata.generation = server.generation;
-  job.metadata.creation_timestamp = server.creation_timestamp;
-  job.metadata.deletion_timestamp = server.deletion_timestamp;
-  job.metadata.deletion_grace_period_seconds = server.deletion_grace_period_seconds;
+  put_server_metadata(server, job.metadata);
   auto st = decode_job_status(status);
   if (!st.ok()) return st.error().context("stored job " + server.uid);
   job.status = std::move(*st);

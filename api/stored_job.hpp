@@ -27,5 +27,7 @@ base::Result<JobStatus> decode_job_status(const nlohmann::json& status);
 // The metadata fields only the server sets, read from `meta` (a JSON metadata object) into
 // `out`; they are removed from `meta` so that the client-side decoder accepts the rest.
 base::Status take_server_metadata(nlohmann::json& meta, ObjectMeta& out);
+// Copies those fields from `server` (as take_server_metadata() read them) into `out`.
+void put_server_metadata(const ObjectMeta& server, ObjectMeta& out);
 
 }  // namespace api

@@ -134,12 +134,7 @@ base::Result<Pod> decode_stored_pod(const json& object) {
   }
   ObjectMeta server = std::move(pod.metadata);
   pod.metadata = std::move(decoded.job.metadata);
-  pod.metadata.uid = server.uid;
-  pod.metadata.resource_version = server.resource_version;
-  pod.metadata.generation = server.generation;
-  pod.metadata.creation_timestamp = server.creation_timestamp;
-  pod.metadata.deletion_timestamp = server.deletion_timestamp;
-  pod.metadata.deletion_grace_period_seconds = server.deletion_grace_period_seconds;
+  put_server_metadata(server, pod.metadata);
   pod.spec = std::move(decoded.job.spec.template_.spec);
   pod.spec.node_name = std::move(node_name);
   auto status = decode_pod_status(object.value("status", json()));

@@ -17,6 +17,7 @@
 #include "api/job_encode.hpp"
 #include "api/yaml_codec.hpp"
 #include "cli_harness.hpp"
+#include "stored_objects.hpp"
 
 using namespace cli_test;
 
@@ -64,18 +65,8 @@ void put_jobs(const fs::path& state, const fs::path& runs) {
   }
 }
 
-std::vector<nlohmann::json> list(const fs::path& state, const std::string& resource) {
-  auto store = agent::Store::open(state / "state.db");
-  REQUIRE(store.ok());
-  auto listed = (*store)->list(resource, std::nullopt);
-  REQUIRE(listed.ok());
-  std::vector<nlohmann::json> out;
-  for (const auto& o : listed->objects) out.push_back(nlohmann::json::parse(o.json));
-  return out;
-}
-
 bool all_finished(const fs::path& state) {
-  for (const auto& job : list(state, "jobs.batch")) {
+  for (const auto& job : stored_objects(state, "jobs.batch")) {
     bool done = false;
     for (const auto& c : job["status"].value("conditions", nlohmann::json::array())) {
       if ((c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True") done = true;
@@ -140,7 +131,7 @@ TEST_CASE("20 jobs x 10 pods survive 10 SIGKILLs of the agent with exact counts"
   std::map<std::string, int> pods_per_job_failed;
   std::map<std::string, std::string> job_of_pod;
   std::map<std::string, std::string> reason_of_pod;  // the container's terminated reason
-  for (const auto& pod : list(state, "pods")) {
+  for (const auto& pod : stored_objects(state, "pods")) {
     const std::string job = pod["metadata"]["labels"]["job-name"];
     const std::string phase = pod["status"].value("phase", "");
     CHECK((phase == "Succeeded" || phase == "Failed"));
@@ -149,7 +140,7 @@ TEST_CASE("20 jobs x 10 pods survive 10 SIGKILLs of the agent with exact counts"
     reason_of_pod[pod["metadata"]["uid"]] =
         pod["status"]["containerStatuses"][0]["state"]["terminated"].value("reason", "");
   }
-  for (const auto& job : list(state, "jobs.batch")) {
+  for (const auto& job : stored_objects(state, "jobs.batch")) {
     const std::string name = job["metadata"]["name"];
     INFO(name);
     CHECK(job["status"]["succeeded"] == kCompletions);

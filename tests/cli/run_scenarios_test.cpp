@@ -6,22 +6,13 @@
 #include "agent/store.hpp"
 #include "api/rfc3339.hpp"
 #include "cli_harness.hpp"
+#include "stored_objects.hpp"
 
 using namespace cli_test;
 
 namespace {
 
 const std::string kData = "tests/cli/testdata/";
-
-std::vector<nlohmann::json> stored(const fs::path& state_dir, const std::string& resource) {
-  auto store = agent::Store::open(state_dir / "state.db");
-  REQUIRE(store.ok());
-  auto listed = (*store)->list(resource, std::nullopt);
-  REQUIRE(listed.ok());
-  std::vector<nlohmann::json> out;
-  for (const auto& o : listed->objects) out.push_back(nlohmann::json::parse(o.json));
-  return out;
-}
 
 base::TimePoint started_at(const nlohmann::json& pod) {
   const auto& state = pod["status"]["containerStatuses"][0]["state"];
@@ -44,7 +35,7 @@ TEST_CASE("a failing job with backoffLimit 2: 3 pods, 10 s and 20 s apart, Backo
                                   0) == 0);
   CHECK(o.err.find("job.batch/fail: back-off 10s before the next pod") != std::string::npos);
   CHECK(o.err.find("job.batch/fail: back-off 20s before the next pod") != std::string::npos);
-  auto pods = stored(dir.path / "state", "pods");
+  auto pods = stored_objects(dir.path / "state", "pods");
   REQUIRE(pods.size() == 3);
   std::vector<base::TimePoint> starts;
   for (const auto& p : pods) {
@@ -62,12 +53,12 @@ TEST_CASE("OnFailure with an emptyDir: one in-place restart, then Complete", "[i
                         (dir.path / "state").string(), "-f", kData + "fail-once.yaml"});
   CHECK(o.exit_code == 0);
   CHECK(o.out == "first run\nsecond run\n");
-  auto pods = stored(dir.path / "state", "pods");
+  auto pods = stored_objects(dir.path / "state", "pods");
   REQUIRE(pods.size() == 1);
   CHECK(pods[0]["status"]["phase"] == "Succeeded");
   CHECK(pods[0]["status"]["containerStatuses"][0]["restartCount"] == 1);
   CHECK(pods[0]["status"]["containerStatuses"][0]["lastState"]["terminated"]["exitCode"] == 1);
-  auto jobs = stored(dir.path / "state", "jobs.batch");
+  auto jobs = stored_objects(dir.path / "state", "jobs.batch");
   REQUIRE(jobs.size() == 1);
   CHECK(jobs[0]["status"]["succeeded"] == 1);
   CHECK(jobs[0]["status"]["conditions"][1]["type"] == "Complete");
@@ -85,7 +76,7 @@ TEST_CASE("activeDeadlineSeconds 2 on a long sleep: Failed DeadlineExceeded, not
                                   "longer than specified deadline)",
                                   0) == 0);
   CHECK(took < std::chrono::seconds(5));
-  auto pods = stored(dir.path / "state", "pods");
+  auto pods = stored_objects(dir.path / "state", "pods");
   for (const auto& p : pods) {
     CHECK((p["status"]["phase"] == "Failed" || p["metadata"].contains("deletionTimestamp")));
   }
@@ -104,7 +95,7 @@ TEST_CASE("Indexed P=2 C=4: indexes 0-3, hostnames <job>-<i>, completedIndexes 0
   std::sort(out.begin(), out.end());
   CHECK(out == std::vector<std::string>{"index=0 host=idx-0", "index=1 host=idx-1",
                                         "index=2 host=idx-2", "index=3 host=idx-3"});
-  auto jobs = stored(dir.path / "state", "jobs.batch");
+  auto jobs = stored_objects(dir.path / "state", "jobs.batch");
   REQUIRE(jobs.size() == 1);
   CHECK(jobs[0]["status"]["completedIndexes"] == "0-3");
   CHECK(jobs[0]["status"]["succeeded"] == 4);
