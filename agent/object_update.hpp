@@ -1,49 +1,25 @@
-// agent/object_update.hpp: read-modify-write of one stored object, as the API server's
-// GuaranteedUpdate does it, plus the deletion rule every write obeys.
-//
-// Contract:
-// - update_object() reads the object, lets `mutate` edit its JSON in place and writes it with
-//   the resourceVersion it read as precondition (and the uid, when given, so a re-created
-//   object of the same name is never touched); on a conflict it reads again and retries (at
-//   most kMaxUpdateAttempts times). Writers edit the JSON rather than re-encode a decoded
-//   object, so fields they do not know (managedFields, newer fields) survive.
-// - The rendered JSON always carries metadata.resourceVersion = the new resourceVersion.
-// - The API server's finalizer rule: an object whose metadata.deletionTimestamp is set, whose
-//   deletionGracePeriodSeconds is 0 (or unset) and whose finalizers are empty after the
-//   mutation is removed (DELETED), not updated. A pod in its grace period stays until the
-//   kubelet finishes the deletion with grace 0.
-// - Outcomes: the written (or removed) object; std::nullopt when the object is gone (or has
-//   another uid) or `mutate` said unchanged; errors are store failures.
+// agent/object_update.hpp: the agent's read-modify-write of one stored object — the API's
+// (api/object_update.hpp, whose contract holds) plus the side record the Job controller writes
+// in the same transaction as the object (agent/store.hpp).
 #pragma once
 
-#include <functional>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "agent/store.hpp"
-#include "base/result.hpp"
+#include "api/object_update.hpp"
 
 namespace agent {
 
-inline constexpr int kMaxUpdateAttempts = 8;
-
-enum class Mutation { unchanged, changed, remove };
-
-struct UpdatedObject {
-  StoredObject object;
-  bool removed = false;
-};
+using api::deletion_complete;
+using api::kMaxUpdateAttempts;
+using api::Mutation;
+using api::render_with_version;
+using api::UpdatedObject;
 
 base::Result<std::optional<UpdatedObject>> update_object(
     Store& store, const ObjectKey& key, const std::optional<std::string>& uid,
     const std::function<Mutation(nlohmann::ordered_json&)>& mutate,
     const std::optional<std::string>& side_record = std::nullopt);
-
-// Sets metadata.resourceVersion of `object` to `rv` and dumps it.
-std::string render_with_version(nlohmann::ordered_json object, ResourceVersion rv);
-
-// The API server's rule: deletionTimestamp set, grace 0 or unset, no finalizers left.
-bool deletion_complete(const nlohmann::ordered_json& object);
 
 }  // namespace agent

@@ -3,9 +3,10 @@
 #include <algorithm>
 
 #include "agent/event_store.hpp"
-#include "agent/pod_deletion.hpp"
+#include "agent/object_update.hpp"
 #include "agent/pod_objects.hpp"
 #include "api/names.hpp"
+#include "api/pod_deletion.hpp"
 #include "api/pod_encode.hpp"
 
 namespace agent {
@@ -70,7 +71,7 @@ base::Status delete_pod_gracefully(Store& store, const base::Clock& clock,
                                    const std::string& uid, std::optional<std::int64_t> grace) {
   const ObjectKey key{kPodsResource, name_space, name};
   auto done = update_object(store, key, uid, [&](nlohmann::ordered_json& pod) {
-    return mark_pod_deleting(pod, clock.now(), grace);
+    return api::mark_pod_deleting(pod, clock.now(), grace);
   });
   if (!done.ok()) return done.error().context("delete " + describe(key));
   return {};

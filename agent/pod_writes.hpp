@@ -1,6 +1,6 @@
 // agent/pod_writes.hpp: every write the agent makes to Pod objects in the store — the Job
 // controller's PodControl and the pod manager's PodStatusSink — in one place, so both obey the
-// same deletion rules (agent/pod_deletion.hpp, agent/object_update.hpp).
+// same deletion rules (api/pod_deletion.hpp, agent/object_update.hpp).
 //
 // Contract:
 // - StorePodControl::create_pod stores agent/pod_objects.hpp's job_pod() under a generated name

@@ -14,6 +14,10 @@ constexpr std::string_view kAggregatedV2 =
 const std::vector<std::string> kReadWrite = {"create", "delete", "deletecollection", "get",
                                              "list",   "patch",  "update",           "watch"};
 const std::vector<std::string> kStatusVerbs = {"get", "patch", "update"};
+// Pods are made by the Job controller only (no create), events by the agent only.
+const std::vector<std::string> kPodVerbs = {"delete", "deletecollection", "get",  "list",
+                                            "patch",  "update",           "watch"};
+const std::vector<std::string> kEventVerbs = {"delete", "deletecollection", "get", "list", "watch"};
 
 ordered_json batch_v1() { return {{"groupVersion", "batch/v1"}, {"version", "v1"}}; }
 
@@ -119,23 +123,21 @@ const std::vector<ServedResource>& served_resources() {
        "namespace",
        "Namespace",
        false,
-       {"create", "delete", "get", "list", "patch", "update", "watch"},
+       {"create", "get", "list", "watch"},
        {"ns"},
        {},
-       {{"status", "Namespace", kStatusVerbs}}},
+       {}},
       {"",
        "v1",
        "pods",
        "pod",
        "Pod",
        true,
-       kReadWrite,
+       kPodVerbs,
        {"po"},
        {"all"},
-       {{"eviction", "Eviction", {"create"}},
-        {"log", "Pod", {"get"}},
-        {"status", "Pod", kStatusVerbs}}},
-      {"", "v1", "events", "event", "Event", true, kReadWrite, {"ev"}, {}, {}},
+       {{"eviction", "Eviction", {"create"}}, {"log", "Pod", {"get"}}, {"status", "Pod", {"get"}}}},
+      {"", "v1", "events", "event", "Event", true, kEventVerbs, {"ev"}, {}, {}},
       {"batch",
        "v1",
        "jobs",

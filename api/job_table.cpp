@@ -57,26 +57,6 @@ void container_cells(const std::vector<Container>& containers, std::string& name
   }
 }
 
-json column_json(const TableColumn& column) {
-  json out = json::object();
-  out["name"] = column.name;
-  out["type"] = column.type;
-  out["format"] = column.format;
-  out["description"] = column.description;
-  out["priority"] = column.priority;
-  return out;
-}
-
-// metav1.PartialObjectMetadata as the API server's asTable builds it: the object's whole
-// ObjectMeta, encoded as everywhere else.
-json partial_object_metadata(const ObjectMeta& meta) {
-  json out = json::object();
-  out["kind"] = "PartialObjectMetadata";
-  out["apiVersion"] = "meta.k8s.io/v1";
-  out["metadata"] = json(encode_metadata(meta));
-  return out;
-}
-
 }  // namespace
 
 const std::vector<TableColumn>& job_columns() {
@@ -146,27 +126,15 @@ std::vector<std::string> job_row(const Job& job, base::TimePoint now) {
 }
 
 json job_table(const std::vector<const Job*>& jobs, base::TimePoint now) {
-  json columns = json::array();
-  for (const auto& column : job_columns()) columns.push_back(column_json(column));
-
-  json rows = json::array();
+  std::vector<TableRow> rows;
   for (const Job* job : jobs) {
     if (job == nullptr) continue;
-    json cells = json::array();
-    for (auto& cell : job_row(*job, now)) cells.push_back(std::move(cell));
-    json row = json::object();
-    row["cells"] = std::move(cells);
-    row["object"] = partial_object_metadata(job->metadata);
+    TableRow row;
+    for (auto& cell : job_row(*job, now)) row.cells.push_back(std::move(cell));
+    row.metadata = json(encode_metadata(job->metadata));
     rows.push_back(std::move(row));
   }
-
-  json table = json::object();
-  table["kind"] = "Table";
-  table["apiVersion"] = "meta.k8s.io/v1";
-  table["metadata"] = json::object();
-  table["columnDefinitions"] = std::move(columns);
-  table["rows"] = std::move(rows);
-  return table;
+  return make_table(job_columns(), std::move(rows));
 }
 
 }  // namespace api

@@ -17,18 +17,10 @@
 #include <vector>
 
 #include "api/job.hpp"
+#include "api/table.hpp"
 #include "base/clock.hpp"
 
 namespace api {
-
-// One metav1.TableColumnDefinition.
-struct TableColumn {
-  std::string name;
-  std::string type;
-  std::string format;
-  std::string description;
-  int priority = 0;  // 0: always shown; 1: only with -o wide
-};
 
 // NAME, STATUS, COMPLETIONS, DURATION, AGE, CONTAINERS, IMAGES, SELECTOR, with upstream's types,
 // formats, descriptions and priorities.

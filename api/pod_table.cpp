@@ -103,14 +103,6 @@ PodCells compute(const Pod& pod, base::TimePoint now) {
   return cells;
 }
 
-json column_json(const TableColumn& column) {
-  return json{{"name", column.name},
-              {"type", column.type},
-              {"format", column.format},
-              {"description", column.description},
-              {"priority", column.priority}};
-}
-
 }  // namespace
 
 const std::vector<TableColumn>& pod_columns() {
@@ -157,30 +149,22 @@ std::vector<std::string> pod_row(const Pod& pod, base::TimePoint now) {
 }
 
 json pod_table(const std::vector<const Pod*>& pods, base::TimePoint now) {
-  json columns = json::array();
-  for (const auto& column : pod_columns()) columns.push_back(column_json(column));
-  json rows = json::array();
+  std::vector<TableRow> rows;
   for (const Pod* pod : pods) {
     if (pod == nullptr) continue;
-    json row = json::object();
-    row["cells"] = pod_row(*pod, now);
+    TableRow row;
+    row.cells = pod_row(*pod, now);
     if (pod->status.phase == kPodSucceeded || pod->status.phase == kPodFailed) {
-      row["conditions"] = json::array(
+      row.conditions = json::array(
           {{{"type", "Completed"},
             {"status", "True"},
             {"message", pod->status.phase == kPodSucceeded ? "The pod has completed successfully."
                                                            : "The pod failed."}}});
     }
-    row["object"] = json{{"kind", "PartialObjectMetadata"},
-                         {"apiVersion", "meta.k8s.io/v1"},
-                         {"metadata", json(encode_metadata(pod->metadata))}};
+    row.metadata = json(encode_metadata(pod->metadata));
     rows.push_back(std::move(row));
   }
-  return json{{"kind", "Table"},
-              {"apiVersion", "meta.k8s.io/v1"},
-              {"metadata", json::object()},
-              {"columnDefinitions", std::move(columns)},
-              {"rows", std::move(rows)}};
+  return make_table(pod_columns(), std::move(rows));
 }
 
 }  // namespace api

@@ -1,5 +1,7 @@
 #include "api/request_info.hpp"
 
+#include <cctype>
+
 namespace api {
 
 namespace {
@@ -27,6 +29,16 @@ std::string lower_case(std::string_view method) {
   std::string lower(method);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower;
+}
+
+// How metav1 parameter decoding reads a bool (Convert_Slice_string_To_bool): anything but "0"
+// and "false" (in any case) is true — the Python client sends watch=True.
+bool query_bool(std::string_view value) {
+  if (value == "0") return false;
+  if (value.size() != 5) return true;
+  std::string lower(value);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower != "false";
 }
 
 std::string verb_for(std::string_view method, bool has_name, bool watch) {
@@ -98,7 +110,7 @@ RequestInfoResult parse_request_info(std::string_view method, std::string_view t
     segments.push_back(*percent_decode(segment, false));  // decodable: checked above
   }
   const auto watch_param = info.param("watch");
-  bool watch = watch_param && (*watch_param == "true" || *watch_param == "1");
+  bool watch = watch_param && query_bool(*watch_param);
 
   std::size_t at = 0;
   if (segments.size() >= 2 && segments[0] == "api") {

@@ -9,10 +9,13 @@
 
 #include "agent/agent.hpp"
 #include "agent/credentials.hpp"
+#include "agent/pod_log_files.hpp"
 #include "api/discovery.hpp"
 #include "api/http_server.hpp"
 #include "api/kubeconfig.hpp"
 #include "api/metrics.hpp"
+#include "api/openapi.hpp"
+#include "api/rest_api.hpp"
 #include "api/status.hpp"
 #include "api/tls_material.hpp"
 #include "api/watch_hub.hpp"
@@ -53,8 +56,10 @@ bool split_listen(const std::string& text, std::string& host, std::uint16_t& por
   return !host.empty();
 }
 
-api::http::Handler make_handler(int server_minor, api::metrics::Registry& metrics) {
-  return [server_minor, &metrics](const api::http::Request& request) {
+api::http::Handler make_handler(int server_minor, api::metrics::Registry& metrics,
+                                api::RestApi& rest) {
+  return [server_minor, &metrics, &rest](const api::http::Request& request) {
+    if (auto answered = rest.handle(request)) return std::move(*answered);
     api::http::Response response;
     const std::string path = request.target.substr(0, request.target.find('?'));
     if (path == "/version") {
@@ -65,6 +70,9 @@ api::http::Handler make_handler(int server_minor, api::metrics::Registry& metric
     } else if (path == "/metrics") {
       response.content_type = api::metrics::kContentType;
       response.body = metrics.render();
+    } else if (auto document = api::openapi_v3_response(path)) {
+      response.content_type = document->content_type;
+      response.body = std::move(document->body);
     } else if (auto found = api::discovery_response(path, request.header("accept").value_or(""))) {
       response.content_type = found->content_type;
       response.body = found->body;
@@ -126,10 +134,13 @@ int serve(const ServeOptions& o) {
     }
   }
   api::metrics::Registry metrics;
+  agent::PodLogFiles logs(options.paths);
+  api::RestApi rest(agent.store(), hub, logs, clock);
   api::http::ServerOptions server_options;
   server_options.bearer_token = *token;
   server_options.unix_peer_identity = [](int fd) { return agent::unix_peer_identity(fd); };
-  auto server = api::http::Server::create(server_options, make_handler(o.server_minor, metrics));
+  auto server =
+      api::http::Server::create(server_options, make_handler(o.server_minor, metrics, rest));
   auto bound = server->listen_tls(host, port,
                                   {tls->server_certificate, tls->server_key, tls->ca_certificate});
   if (!bound.ok()) {

@@ -7,9 +7,9 @@
 #include "agent/garbage_collector.hpp"
 #include "agent/object_update.hpp"
 #include "agent/pod_creation.hpp"
-#include "agent/pod_deletion.hpp"
 #include "agent/pod_objects.hpp"
 #include "agent/pod_writes.hpp"
+#include "api/pod_deletion.hpp"
 #include "api/rfc3339.hpp"
 #include "tests/agent/agent_test_support.hpp"
 
@@ -119,29 +119,29 @@ TEST_CASE("graceful pod deletion follows the API server's pod strategy", "[unit]
                   {"spec", {{"nodeName", "n"}, {"terminationGracePeriodSeconds", 5}}},
                   {"status", {{"phase", "Running"}}}};
   SECTION("the pod's own grace period") {
-    CHECK(agent::mark_pod_deleting(running, now) == Mutation::changed);
+    CHECK(api::mark_pod_deleting(running, now) == Mutation::changed);
     CHECK(running["metadata"]["deletionTimestamp"] == at(5));
     CHECK(running["metadata"]["deletionGracePeriodSeconds"] == 5);
     SECTION("a second delete may only shorten it") {
-      CHECK(agent::mark_pod_deleting(running, now, 60) == Mutation::unchanged);
-      CHECK(agent::mark_pod_deleting(running, now, 1) == Mutation::changed);
+      CHECK(api::mark_pod_deleting(running, now, 60) == Mutation::unchanged);
+      CHECK(api::mark_pod_deleting(running, now, 1) == Mutation::changed);
       CHECK(running["metadata"]["deletionTimestamp"] == at(1));
     }
   }
   SECTION("default 30 s") {
     running["spec"].erase("terminationGracePeriodSeconds");
-    CHECK(agent::mark_pod_deleting(running, now) == Mutation::changed);
+    CHECK(api::mark_pod_deleting(running, now) == Mutation::changed);
     CHECK(running["metadata"]["deletionGracePeriodSeconds"] == 30);
   }
   SECTION("terminal or unscheduled pods go at once, unless finalizers hold them") {
     json done = running;
     done["status"]["phase"] = "Succeeded";
-    CHECK(agent::mark_pod_deleting(done, now, 10) == Mutation::remove);
+    CHECK(api::mark_pod_deleting(done, now, 10) == Mutation::remove);
     json unscheduled = running;
     unscheduled["spec"].erase("nodeName");
-    CHECK(agent::mark_pod_deleting(unscheduled, now) == Mutation::remove);
+    CHECK(api::mark_pod_deleting(unscheduled, now) == Mutation::remove);
     done["metadata"]["finalizers"] = {"batch.kubernetes.io/job-tracking"};
-    CHECK(agent::mark_pod_deleting(done, now) == Mutation::changed);
+    CHECK(api::mark_pod_deleting(done, now) == Mutation::changed);
     CHECK(done["metadata"]["deletionGracePeriodSeconds"] == 0);
     CHECK(done["metadata"]["deletionTimestamp"] == at(0));
   }

@@ -1,10 +1,10 @@
-#include "agent/pod_deletion.hpp"
+#include "api/pod_deletion.hpp"
 
 #include <chrono>
 
 #include "api/rfc3339.hpp"
 
-namespace agent {
+namespace api {
 namespace {
 
 std::int64_t pod_grace(const nlohmann::ordered_json& pod,
@@ -32,16 +32,16 @@ Mutation mark_pod_deleting(nlohmann::ordered_json& pod, base::TimePoint now,
   const std::int64_t grace = pod_grace(pod, grace_override);
   const base::TimePoint when = now + std::chrono::seconds(grace);
   if (auto it = meta.find("deletionTimestamp"); it != meta.end() && it->is_string()) {
-    const auto existing = api::parse_time(it->get<std::string>());
+    const auto existing = parse_time(it->get<std::string>());
     if (existing && *existing <= when) return Mutation::unchanged;
   }
   const auto finalizers = meta.find("finalizers");
   const bool has_finalizers =
       finalizers != meta.end() && finalizers->is_array() && !finalizers->empty();
   if (grace == 0 && !has_finalizers) return Mutation::remove;
-  meta["deletionTimestamp"] = api::format_time(when);
+  meta["deletionTimestamp"] = format_time(when);
   meta["deletionGracePeriodSeconds"] = grace;
   return Mutation::changed;
 }
 
-}  // namespace agent
+}  // namespace api

@@ -1,0 +1,43 @@
+// api/rest_api.hpp: the batch/v1 and core/v1 resource endpoints — what the API server's
+// registries and handlers do for jobs (+status), pods (+status, log, eviction), events and
+// namespaces, on top of the ObjectStore and the WatchHub.
+//
+// Contract:
+// - handle() answers every resource request (/api/v1/..., /apis/batch/v1/...) and returns
+//   std::nullopt for anything else (the caller serves /version, discovery, /openapi, health).
+// - Every failure is a meta/v1 Status with the API server's code, reason and message; nothing a
+//   client sends can make it throw or corrupt the store.
+// - Verbs per resource are exactly what api/discovery.cpp advertises; others are 405.
+// - Lists are consistent snapshots; `continue` tokens resume after the last key returned (the
+//   list after it is read fresh, not at the first page's resourceVersion).
+// - Reads answer in JSON (also to protobuf Accept headers) or as a meta.k8s.io Table when
+//   Accept asks for one; watches stream one JSON event per chunk.
+// - Thread-safe: the HTTP server calls handle() from several threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "api/http_message.hpp"
+#include "api/object_store.hpp"
+#include "api/pod_log_source.hpp"
+#include "api/watch_hub.hpp"
+#include "base/clock.hpp"
+
+namespace api {
+
+class RestApi {
+ public:
+  RestApi(ObjectStore& store, WatchHub& hub, PodLogSource& logs, const base::Clock& clock);
+  ~RestApi();
+  RestApi(const RestApi&) = delete;
+  RestApi& operator=(const RestApi&) = delete;
+
+  std::optional<http::Response> handle(const http::Request& request);
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> context_;
+};
+
+}  // namespace api

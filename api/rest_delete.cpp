@@ -1,0 +1,155 @@
+// api/rest_delete.cpp: DELETE of one object and of a collection, with the API server's
+// preconditions, graceful deletion of pods and the garbage collector's propagation policies
+// for Jobs (spec §4.18; the agent's garbage collector does the rest).
+#include <algorithm>
+
+#include "api/list_encode.hpp"
+#include "api/object_fields.hpp"
+#include "api/object_update.hpp"
+#include "api/pod_deletion.hpp"
+#include "api/rest_context.hpp"
+#include "api/rfc3339.hpp"
+#include "api/status.hpp"
+
+namespace api::rest {
+
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr std::string_view kOrphan = "orphan";
+constexpr std::string_view kForeground = "foregroundDeletion";
+
+// The deletion as it went: the object is gone (`removed`) or pending with `object` its state.
+struct Deleted {
+  ordered_json object;
+  bool removed = false;
+};
+
+// upstream's deletionFinalizersForGarbageCollection + updateForGracefulDeletionAndFinalizers
+// for an object without grace: deletionTimestamp now, grace 0, the policy's finalizer.
+Mutation mark_job_deleting(ordered_json& job, base::TimePoint now, const std::string& policy) {
+  ordered_json& meta = job["metadata"];
+  if (!meta.contains("deletionTimestamp")) meta["deletionTimestamp"] = format_time(now);
+  meta["deletionGracePeriodSeconds"] = 0;
+  ordered_json finalizers = ordered_json::array();
+  if (auto it = meta.find("finalizers"); it != meta.end() && it->is_array()) {
+    for (const auto& f : *it) {
+      if (f != kOrphan && f != kForeground) finalizers.push_back(f);
+    }
+  }
+  if (policy == "Orphan") finalizers.push_back(kOrphan);
+  if (policy == "Foreground") finalizers.push_back(kForeground);
+  if (finalizers.empty()) {
+    meta.erase("finalizers");
+  } else {
+    meta["finalizers"] = std::move(finalizers);
+  }
+  return Mutation::changed;
+}
+
+std::variant<Deleted, http::Response> delete_one(Context& context, const ResourceType& type,
+                                                 const ObjectKey& key,
+                                                 const DeleteOptions& options) {
+  auto found = context.store.get(key);
+  if (!found.ok()) return internal_error(found.error().message());
+  if (!*found) return not_found(type.group, type.resource, key.name);
+  const StoredObject& stored = **found;
+  if (options.precondition_uid && *options.precondition_uid != stored.uid) {
+    return conflict(type.group, type.resource, key.name,
+                    "Precondition failed: UID in precondition: " + *options.precondition_uid +
+                        ", UID in object meta: " + stored.uid);
+  }
+  if (options.precondition_resource_version &&
+      *options.precondition_resource_version != std::to_string(stored.resource_version)) {
+    return conflict(
+        type.group, type.resource, key.name,
+        "Precondition failed: ResourceVersion in precondition: " +
+            *options.precondition_resource_version +
+            ", ResourceVersion in object meta: " + std::to_string(stored.resource_version));
+  }
+  const auto now = context.clock.now();
+  std::function<Mutation(ordered_json&)> mutate;
+  if (type.resource == "jobs") {
+    const std::string policy = options.propagation_policy.value_or("Orphan");
+    mutate = [now, policy](ordered_json& job) { return mark_job_deleting(job, now, policy); };
+  } else if (type.resource == "pods") {
+    const auto grace = options.grace_period_seconds;
+    mutate = [now, grace](ordered_json& pod) { return mark_pod_deleting(pod, now, grace); };
+  } else {
+    mutate = [](ordered_json&) { return Mutation::remove; };
+  }
+  if (options.dry_run) {
+    ordered_json object = parse_stored(stored);
+    const Mutation m = mutate(object);
+    return Deleted{object, m == Mutation::remove || deletion_complete(object)};
+  }
+  auto updated = update_object(context.store, key, stored.uid, mutate);
+  if (!updated.ok()) return internal_error(updated.error().message());
+  if (!*updated) return not_found(type.group, type.resource, key.name);
+  return Deleted{parse_stored((*updated)->object), (*updated)->removed};
+}
+
+http::Response deleted_response(const ResourceType& type, const Deleted& deleted) {
+  // Jobs and events answer a completed deletion with a Status (their registries do not return
+  // the deleted object); pods always return the object.
+  if (deleted.removed && type.resource != "pods") {
+    ordered_json details = {{"name", meta_string(deleted.object, "name")}};
+    if (!type.group.empty()) details["group"] = type.group;
+    details["kind"] = type.resource;
+    details["uid"] = meta_string(deleted.object, "uid");
+    return json_response(200, {{"kind", "Status"},
+                               {"apiVersion", "v1"},
+                               {"metadata", ordered_json::object()},
+                               {"status", "Success"},
+                               {"details", details}});
+  }
+  return object_response(200, deleted.object);
+}
+
+}  // namespace
+
+http::Response delete_object(Context& context, const Call& call) {
+  if (call.type.resource == "namespaces") return method_not_allowed(call.info);
+  auto options = read_delete_options(call.request, call.info);
+  if (auto* error = std::get_if<http::Response>(&options)) return std::move(*error);
+  auto deleted = delete_one(context, call.type, call.key(), std::get<DeleteOptions>(options));
+  if (auto* error = std::get_if<http::Response>(&deleted)) return std::move(*error);
+  return deleted_response(call.type, std::get<Deleted>(deleted));
+}
+
+http::Response delete_collection(Context& context, const Call& call) {
+  auto options_or = read_delete_options(call.request, call.info);
+  if (auto* error = std::get_if<http::Response>(&options_or)) return std::move(*error);
+  const DeleteOptions& options = std::get<DeleteOptions>(options_or);
+  auto list_options_or = read_list_options(call.info, call.type.resource);
+  if (auto* error = std::get_if<http::Response>(&list_options_or)) return std::move(*error);
+  const ListOptions& selection = std::get<ListOptions>(list_options_or);
+  std::optional<std::string> name_space;
+  if (!call.info.name_space.empty()) name_space = call.info.name_space;
+  auto listed = context.store.list(call.type.store_key, name_space);
+  if (!listed.ok()) return internal_error(listed.error().message());
+  std::vector<ordered_json> items;
+  for (const StoredObject& stored : listed->objects) {
+    const ordered_json object = parse_stored(stored);
+    if (!object.is_object()) continue;
+    if (!selection.labels.empty() && !selection.labels.matches(object_labels(object))) continue;
+    if (!selection.fields.empty() &&
+        !selection.fields.matches(selectable_fields(call.type.resource, object))) {
+      continue;
+    }
+    auto deleted = delete_one(context, call.type, stored.key, options);
+    if (auto* error = std::get_if<http::Response>(&deleted)) {
+      if (error->status == 404) continue;  // went away meanwhile
+      return std::move(*error);
+    }
+    items.push_back(std::move(std::get<Deleted>(deleted).object));
+  }
+  auto rv = context.store.current_resource_version();
+  if (!rv.ok()) return internal_error(rv.error().message());
+  return json_response(200, encode_list(call.type.list_kind(), call.type.api_version(),
+                                        std::to_string(*rv), std::move(items)));
+}
+
+}  // namespace api::rest

@@ -1,0 +1,272 @@
+// tests/cli/kubectl_test.cpp: the real kubectl (/usr/bin/kubectl, with its version dispatcher)
+// and the official Python client against a `batchlet serve` started by the test — real agent,
+// store, processes and HTTPS, nothing faked. Containers run the host image, so the test runs as
+// root; cgroups are off (the agent's cgroup tree is tested elsewhere).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "base/file.hpp"
+#include "base/unique_fd.hpp"
+#include "cli_harness.hpp"
+#include "runtime/host_process.hpp"
+
+using namespace cli_test;
+
+namespace {
+
+std::string text_of(const fs::path& file) {
+  auto text = base::read_file(file);
+  return text.ok() ? *text : std::string();
+}
+
+struct Kubectl {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class Served {
+ public:
+  explicit Served(int minor = 32) {
+    log_ = dir_.path / "serve.log";
+    base::UniqueFd log(::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    REQUIRE(log.valid());
+    runtime::HostProcessSpec spec;
+    spec.argv = {BATCHLET_BINARY,
+                 "serve",
+                 "--state-dir",
+                 (dir_.path / "state").string(),
+                 "--run-dir",
+                 (dir_.path / "run").string(),
+                 "--listen",
+                 "127.0.0.1:0",
+                 "--server-minor",
+                 std::to_string(minor),
+                 "--no-cgroups",
+                 "--pod-event-batch",
+                 "0.05"};
+    spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
+    spec.stdout_fd = log.get();
+    spec.stderr_fd = log.get();
+    auto process = runtime::spawn_host_process(spec);
+    REQUIRE(process.ok());
+    process_ = std::move(*process);
+    kubeconfig_ = dir_.path / "state" / "kubeconfig.yaml";
+    for (int i = 0; i < 400 && !fs::exists(kubeconfig_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    INFO(text_of(log_));
+    REQUIRE(fs::exists(kubeconfig_));
+  }
+  ~Served() {
+    ::kill(process_.child.pid(), SIGTERM);
+    (void)process_.child.wait();
+  }
+
+  Kubectl kubectl(const std::string& args) {
+    const auto out = dir_.path / "kubectl.out";
+    const auto err = dir_.path / "kubectl.err";
+    const std::string command = "/usr/bin/kubectl --kubeconfig " + kubeconfig_.string() +
+                                " --cache-dir " + (dir_.path / "cache").string() + " " + args +
+                                " >" + out.string() + " 2>" + err.string() + " </dev/null";
+    const int status = std::system(command.c_str());
+    Kubectl result{WEXITSTATUS(status), text_of(out), text_of(err)};
+    UNSCOPED_INFO("kubectl " << args << " -> " << result.exit_code << "\n"
+                             << result.out << result.err);
+    return result;
+  }
+
+  std::string write(const std::string& name, const std::string& text) {
+    return dir_.write(name, text);
+  }
+  const fs::path& kubeconfig() const { return kubeconfig_; }
+  std::string log() const { return text_of(log_); }
+
+ private:
+  TempDir dir_;
+  fs::path log_;
+  fs::path kubeconfig_;
+  runtime::HostProcess process_;
+};
+
+std::string job_yaml(const std::string& name, const std::string& script,
+                     const std::string& extra_spec = "", const std::string& labels = "") {
+  return "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + name + "\n" +
+         (labels.empty() ? "" : "  labels:\n" + labels) + "spec:\n" + extra_spec +
+         "  backoffLimit: 0\n  template:\n    spec:\n      restartPolicy: Never\n"
+         "      containers:\n      - name: main\n        image: batchlet.local/host\n"
+         "        command: [\"sh\", \"-c\", \"" +
+         script + "\"]\n";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("kubectl: apply, wait, get, logs, describe, re-apply, delete", "[integration]") {
+  Served served;
+  const std::string file = served.write("pi.yaml", job_yaml("pi", "echo hello; echo world"));
+  Kubectl r = served.kubectl("apply -f " + file);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "job.batch/pi created\n");
+
+  r = served.kubectl("wait --for=condition=complete job/pi --timeout=60s");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "job.batch/pi condition met\n");
+
+  r = served.kubectl("get jobs");
+  REQUIRE(r.exit_code == 0);
+  const auto rows = lines(r.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].rfind("NAME   STATUS     COMPLETIONS   DURATION   AGE", 0) == 0);
+  CHECK(rows[1].rfind("pi     Complete   1/1           ", 0) == 0);
+
+  r = served.kubectl("get jobs -o wide");
+  CHECK(contains(r.out, "CONTAINERS   IMAGES                SELECTOR"));
+  CHECK(contains(r.out, "main         batchlet.local/host   batch.kubernetes.io/controller-uid="));
+
+  r = served.kubectl("get job pi -o jsonpath={.status.succeeded}");
+  CHECK(r.out == "1");
+  r = served.kubectl("get job pi -o yaml");
+  CHECK(contains(r.out, "kind: Job"));
+  CHECK(contains(r.out, "type: Complete"));
+  r = served.kubectl("get jobs -o json");
+  CHECK(contains(r.out, "\"kind\": \"List\""));
+
+  r = served.kubectl("logs job/pi");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "hello\nworld\n");
+
+  r = served.kubectl("describe job pi");
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "Pods Statuses:    0 Active (0 Ready) / 1 Succeeded / 0 Failed"));
+  CHECK(contains(r.out, "SuccessfulCreate"));
+  CHECK(contains(r.out, "Completed"));
+
+  r = served.kubectl("get pods -l job-name=pi");
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "Completed"));
+  r = served.kubectl("get events");
+  CHECK(contains(r.out, "job/pi"));
+
+  r = served.kubectl("apply -f " + file);
+  CHECK(r.out == "job.batch/pi unchanged\n");
+  served.write("pi.yaml", job_yaml("pi", "echo hello; echo world", "", "    tier: batch\n"));
+  r = served.kubectl("apply -f " + file);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "job.batch/pi configured\n");
+  r = served.kubectl("get job pi -o jsonpath={.metadata.labels.tier}");
+  CHECK(r.out == "batch");
+
+  r = served.kubectl("delete job pi");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "job.batch \"pi\" deleted\n");
+  r = served.kubectl("get job pi");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "Error from server (NotFound): jobs.batch \"pi\" not found\n");
+}
+
+TEST_CASE("kubectl: create job and create namespace send protobuf", "[integration]") {
+  Served served;
+  Kubectl r = served.kubectl("create namespace team-a");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "namespace/team-a created\n");
+  r = served.kubectl("get namespaces");
+  CHECK(contains(r.out, "team-a    Active"));
+  r = served.kubectl("-n team-a create job quick --image=batchlet.local/host -- true");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "job.batch/quick created\n");
+  r = served.kubectl("-n team-a wait --for=condition=complete job/quick --timeout=60s");
+  CHECK(r.exit_code == 0);
+  r = served.kubectl("-n nope create job quick --image=batchlet.local/host -- true");
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "namespaces \"nope\" not found"));
+}
+
+TEST_CASE("kubectl: wait for failed, patch suspend, server-side apply, cascade modes",
+          "[integration]") {
+  Served served;
+  Kubectl r = served.kubectl("apply -f " + served.write("fail.yaml", job_yaml("fail", "exit 3")));
+  REQUIRE(r.exit_code == 0);
+  r = served.kubectl("wait --for=condition=failed job/fail --timeout=60s");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "job.batch/fail condition met\n");
+
+  r = served.kubectl(
+      "apply --server-side -f " +
+      served.write("sus.yaml", job_yaml("sus", "echo resumed", "  suspend: true\n")));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "job.batch/sus serverside-applied\n");
+  r = served.kubectl("get job sus");
+  CHECK(contains(r.out, "Suspended"));
+  r = served.kubectl("patch job sus -p {\\\"spec\\\":{\\\"suspend\\\":false}}");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "job.batch/sus patched\n");
+  r = served.kubectl("wait --for=condition=complete job/sus --timeout=60s");
+  CHECK(r.exit_code == 0);
+
+  r = served.kubectl("delete job sus --cascade=orphan");
+  CHECK(r.exit_code == 0);
+  r = served.kubectl("get pods -l job-name=sus -o name");
+  CHECK(contains(r.out, "pod/sus-"));
+  r = served.kubectl("delete job fail --cascade=foreground");
+  CHECK(r.exit_code == 0);
+  r = served.kubectl("get pods -l job-name=fail -o name");
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("kubectl: logs -f follows to the end, get -w prints changes", "[integration]") {
+  Served served;
+  Kubectl r = served.kubectl("apply -f " +
+                             served.write("slow.yaml", job_yaml("slow",
+                                                                "for i in 1 2 3; do echo line $i; "
+                                                                "sleep 0.3; done")));
+  REQUIRE(r.exit_code == 0);
+  r = served.kubectl("logs -f job/slow --pod-running-timeout=30s");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "line 1\nline 2\nline 3\n");
+  r = served.kubectl("get jobs -w --request-timeout=3s");
+  CHECK(contains(r.out, "slow"));
+}
+
+TEST_CASE("kubectl: explain reads the generated schema", "[integration]") {
+  Served served;
+  Kubectl r = served.kubectl("explain job.spec.backoffLimit");
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "FIELD: backoffLimit <integer>"));
+  r = served.kubectl("explain job.spec.template.spec.containers");
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "<[]Container>"));
+}
+
+TEST_CASE("kubectl of other minor versions works the same", "[integration]") {
+  for (int minor : {30, 33}) {
+    DYNAMIC_SECTION("v1." << minor) {
+      Served served(minor);
+      Kubectl r = served.kubectl("apply -f " + served.write("v.yaml", job_yaml("v", "true")));
+      REQUIRE(r.exit_code == 0);
+      r = served.kubectl("wait --for=condition=complete job/v --timeout=60s");
+      CHECK(r.exit_code == 0);
+      r = served.kubectl("get jobs");
+      CHECK(contains(r.out, "Complete"));
+      r = served.kubectl("delete job v");
+      CHECK(r.exit_code == 0);
+    }
+  }
+}
+
+TEST_CASE("the Python client creates, lists, watches, reads and deletes a Job", "[integration]") {
+  Served served;
+  const Output o = run(
+      {"/usr/bin/python3", "tests/cli/testdata/python_client.py", served.kubeconfig().string()});
+  INFO(o.out << o.err << served.log());
+  CHECK(o.exit_code == 0);
+  CHECK(lines(o.out).back() == "ok");
+}
