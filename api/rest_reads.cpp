@@ -4,7 +4,6 @@
 
 #include "api/core_tables.hpp"
 #include "api/job_table.hpp"
-#include "api/list_encode.hpp"
 #include "api/object_fields.hpp"
 #include "api/pod_table.hpp"
 #include "api/rest_context.hpp"
@@ -71,8 +70,13 @@ http::Response get_object(Context& context, const Call& call) {
   auto found = context.store.get(call.key());
   if (!found.ok()) return internal_error(found.error().message());
   if (!*found) return not_found(call.type.group, call.type.resource, call.info.name);
+  if (!wants_table(call.request)) {
+    // The stored document is the object as served: sent as it is, never re-encoded.
+    http::Response response;
+    response.body = std::move((*found)->json);
+    return response;
+  }
   const ordered_json object = parse_stored(**found);
-  if (!wants_table(call.request)) return object_response(200, object);
   json table = to_table(call.type, {&object}, context.clock.now());
   table["metadata"]["resourceVersion"] = std::to_string((*found)->resource_version);
   return json_response(200, ordered_json(table));
@@ -86,36 +90,67 @@ http::Response list_objects(Context& context, const Call& call) {
   if (!call.info.name_space.empty()) name_space = call.info.name_space;
   auto listed = context.store.list(call.type.store_key, name_space);
   if (!listed.ok()) return internal_error(listed.error().message());
+  const bool table = wants_table(call.request);
+  const bool selecting = !options.labels.empty() || !options.fields.empty();
 
-  std::vector<ordered_json> items;
+  // Objects are parsed only when a selector or a Table needs their fields.
+  std::vector<const StoredObject*> items;
+  std::vector<ordered_json> parsed_items;
   std::string next_continue;
   for (const StoredObject& stored : listed->objects) {
     if (!options.continue_token.empty() && !after_token(stored, options.continue_token)) {
       continue;
     }
-    ordered_json object = parse_stored(stored);
-    if (!object.is_object() || !matches(call.type, options, object)) continue;
+    ordered_json object;
+    if (selecting || table) {
+      object = parse_stored(stored);
+      if (!object.is_object() || !matches(call.type, options, object)) continue;
+    }
     if (options.limit && static_cast<std::int64_t>(items.size()) == *options.limit) {
       // More match than the page holds: the next page starts after the last item sent.
-      next_continue =
-          meta_string(items.back(), "namespace") + "/" + meta_string(items.back(), "name");
+      next_continue = items.back()->key.name_space + "/" + items.back()->key.name;
       break;
     }
-    items.push_back(std::move(object));
+    items.push_back(&stored);
+    if (table) parsed_items.push_back(std::move(object));
   }
   const std::string rv = std::to_string(listed->resource_version);
-  if (wants_table(call.request)) {
+  if (table) {
     std::vector<const ordered_json*> pointers;
-    for (const ordered_json& item : items) pointers.push_back(&item);
-    json table = to_table(call.type, pointers, context.clock.now());
-    table["metadata"]["resourceVersion"] = rv;
-    if (!next_continue.empty()) table["metadata"]["continue"] = next_continue;
-    return json_response(200, ordered_json(table));
+    for (const ordered_json& item : parsed_items) pointers.push_back(&item);
+    json out = to_table(call.type, pointers, context.clock.now());
+    out["metadata"]["resourceVersion"] = rv;
+    if (!next_continue.empty()) out["metadata"]["continue"] = next_continue;
+    return json_response(200, ordered_json(out));
   }
-  ordered_json list =
-      encode_list(call.type.list_kind(), call.type.api_version(), rv, std::move(items));
-  if (!next_continue.empty()) list["metadata"]["continue"] = next_continue;
-  return json_response(200, list);
+  // The list is assembled from the stored documents as they are; items carry no kind or
+  // apiVersion (the list's say what they are), as upstream's typed lists.
+  ordered_json meta = {{"resourceVersion", rv}};
+  if (!next_continue.empty()) meta["continue"] = next_continue;
+  const std::string type_prefix = "{\"kind\":\"" + call.type.kind + "\",\"apiVersion\":\"" +
+                                  call.type.api_version() + "\",";
+  http::Response response;
+  std::string& body = response.body;
+  body.reserve(64 + items.size() * (items.empty() ? 0 : items.front()->json.size()));
+  body += "{\"kind\":\"" + call.type.list_kind() + "\",\"apiVersion\":\"" +
+          call.type.api_version() + "\",\"metadata\":" + meta.dump() + ",\"items\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) body += ',';
+    const std::string& text = items[i]->json;
+    if (text.rfind(type_prefix, 0) == 0) {
+      body += '{';
+      body.append(text, type_prefix.size(), std::string::npos);
+    } else {
+      ordered_json item = parse_stored(*items[i]);
+      if (item.is_object()) {
+        item.erase("kind");
+        item.erase("apiVersion");
+      }
+      body += item.dump();
+    }
+  }
+  body += "]}";
+  return response;
 }
 
 http::Response watch_objects(Context& context, const Call& call) {

@@ -13,6 +13,8 @@
 #include "base/file.hpp"
 #include "base/unique_fd.hpp"
 #include "cli_harness.hpp"
+#include "tests/api/http_test_client.hpp"
+#include "tests/api/rest_corpus.hpp"
 #include "runtime/host_process.hpp"
 
 using namespace cli_test;
@@ -85,6 +87,7 @@ class Served {
     return dir_.write(name, text);
   }
   const fs::path& kubeconfig() const { return kubeconfig_; }
+  fs::path socket() const { return dir_.path / "run" / "batchlet.sock"; }
   std::string log() const { return text_of(log_); }
 
  private:
@@ -269,4 +272,33 @@ TEST_CASE("the Python client creates, lists, watches, reads and deletes a Job", 
   INFO(o.out << o.err << served.log());
   CHECK(o.exit_code == 0);
   CHECK(lines(o.out).back() == "ok");
+}
+
+TEST_CASE("every invalid manifest sent over HTTP gets its Status and the agent keeps serving",
+          "[integration]") {
+  Served served;
+  http_test::UnixClient client(served.socket());
+  const std::string jobs = "/apis/batch/v1/namespaces/default/jobs?fieldValidation=Strict";
+  int checked = 0;
+  for (const rest_corpus::Case& c : rest_corpus::cases()) {
+    if (c.expected.empty()) continue;
+    INFO(c.name);
+    const http_test::Reply reply = client.send("POST", jobs, c.body.dump());
+    REQUIRE(reply.status >= 400);
+    const auto status = nlohmann::json::parse(reply.body);
+    CHECK(status["kind"] == "Status");
+    CHECK(status["code"] == reply.status);
+    CHECK(rest_corpus::normalized(status["message"], c.body) == c.expected);
+    ++checked;
+  }
+  CHECK(checked > 100);
+  // Bodies that are not JSON at all, or JSON nested deeper than any decoder should go (the
+  // size limit itself is tested with the server, tests/api/http_server_test.cpp).
+  CHECK(client.send("POST", jobs, "\x01\x02not json").status == 400);
+  CHECK(client.send("POST", jobs, std::string(2 * 1024 * 1024, '[')).status == 400);
+  http_test::UnixClient again(served.socket());
+  CHECK(again.send("GET", "/healthz").status == 200);
+  const Kubectl r = served.kubectl("get jobs");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "No resources found in default namespace.\n");
 }
