@@ -11,10 +11,12 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "agent/event_store.hpp"
 #include "agent/garbage_collector.hpp"
 #include "agent/job_sync.hpp"
+#include "agent/namespace_deletion.hpp"
 #include "agent/namespaces.hpp"
 #include "agent/object_update.hpp"
 #include "agent/pod_manager.hpp"
@@ -111,7 +113,35 @@ class Agent::Impl {
       }
     }
     last_prune_ = now;
+    auto namespaces = store_->list("namespaces", std::nullopt);
+    if (!namespaces.ok()) return namespaces.error().context("recover namespaces");
+    for (const auto &object : namespaces->objects) note_namespace(object, false);
     return {};
+  }
+
+  // Namespaces being deleted are finalized by the loop (agent/namespace_deletion.hpp).
+  void note_namespace(const api::StoredObject &object, bool deleted) {
+    if (deleted) {
+      terminating_.erase(object.key.name);
+      return;
+    }
+    if (object.json.find("\"deletionTimestamp\"") != std::string::npos) {
+      terminating_.insert(object.key.name);
+    }
+  }
+
+  void finalize_namespaces() {
+    for (auto it = terminating_.begin(); it != terminating_.end();) {
+      auto done = finalize_namespace(*store_, clock_, *it);
+      if (!done.ok()) {
+        log_error("finalize namespace " + *it, base::Status(done.error()));
+        ++it;
+      } else if (*done) {
+        it = terminating_.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
 
   void wake() {
@@ -124,6 +154,7 @@ class Agent::Impl {
       drain_changes();
       const base::TimePoint now = clock_.now();
       for (const std::string &uid : queue_.pop_due(now)) sync_job(uid);
+      if (!terminating_.empty()) finalize_namespaces();
       if (now - last_prune_ >= kEventPruneInterval) {
         events_.prune(now);
         last_prune_ = now;
@@ -157,7 +188,12 @@ class Agent::Impl {
       std::lock_guard lock(pending_mutex_);
       changes.swap(pending_);
     }
-    for (const api::Change &change : changes) react(informer_.apply(change));
+    for (const api::Change &change : changes) {
+      if (change.object.key.resource == "namespaces") {
+        note_namespace(change.object, change.type == api::ChangeType::deleted);
+      }
+      react(informer_.apply(change));
+    }
   }
 
   void react(const InformerEvent &event) {
@@ -286,6 +322,7 @@ class Agent::Impl {
   Informer informer_;
   SyncQueue queue_;
   std::vector<std::function<void(const api::Change &)>> observers_;
+  std::set<std::string> terminating_;  // namespaces being deleted
   std::mutex pending_mutex_;
   std::deque<api::Change> pending_;
   base::TimePoint last_prune_;

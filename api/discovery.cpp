@@ -123,7 +123,7 @@ const std::vector<ServedResource>& served_resources() {
        "namespace",
        "Namespace",
        false,
-       {"create", "get", "list", "watch"},
+       {"create", "delete", "get", "list", "watch"},
        {"ns"},
        {},
        {}},

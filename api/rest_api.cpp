@@ -126,7 +126,7 @@ namespace {
 
 bool namespace_ok(const ResourceType& type, const RequestInfo& info) {
   // Cluster-scoped types have no namespace; namespaced ones need one except to list/watch.
-  if (!type.namespaced) return info.name_space.empty();
+  if (!type.namespaced) return info.name_space.empty() || info.name_space == info.name;
   if (!info.name_space.empty()) return true;
   return info.verb == "list" || info.verb == "watch" || info.verb == "deletecollection";
 }

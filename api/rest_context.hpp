@@ -56,7 +56,11 @@ struct Call {
   const http::Request& request;
   const RequestInfo& info;
   const ResourceType& type;
-  ObjectKey key() const { return {type.store_key, info.name_space, info.name}; }
+  // Cluster-scoped objects are stored without a namespace (a namespace's own URL carries its
+  // name as the request's namespace, as upstream's RequestInfo has it).
+  ObjectKey key() const {
+    return {type.store_key, type.namespaced ? info.name_space : std::string(), info.name};
+  }
 };
 
 // The new object for `current`, and the resourceVersion the client based it on ("" = none).

@@ -2,6 +2,7 @@
 // preconditions, graceful deletion of pods and the garbage collector's propagation policies
 // for Jobs (spec §4.18; the agent's garbage collector does the rest).
 #include <algorithm>
+#include <set>
 
 #include "api/list_encode.hpp"
 #include "api/object_fields.hpp"
@@ -110,10 +111,52 @@ http::Response deleted_response(const ResourceType& type, const Deleted& deleted
 
 }  // namespace
 
+// A namespace is marked Terminating; the agent's namespace controller deletes what it holds and
+// then the namespace (agent/namespace_deletion.hpp). Its spec.finalizers ("kubernetes") are
+// the controller's, not metadata finalizers, so the write bypasses the finalizer rule.
+static http::Response delete_namespace(Context& context, const Call& call,
+                                       const DeleteOptions& options) {
+  static const std::set<std::string> kImmortal = {"default", "kube-system", "kube-public",
+                                                  "kube-node-lease"};
+  if (kImmortal.count(call.info.name) != 0) {
+    return status_response(failure_status(
+        403, "Forbidden",
+        "namespaces \"" + call.info.name + "\" is forbidden: this namespace may not be deleted"));
+  }
+  for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
+    auto found = context.store.get(call.key());
+    if (!found.ok()) return internal_error(found.error().message());
+    if (!*found) return not_found("", "namespaces", call.info.name);
+    if (options.precondition_uid && *options.precondition_uid != (*found)->uid) {
+      return conflict("", "namespaces", call.info.name,
+                      "Precondition failed: UID in precondition: " + *options.precondition_uid +
+                          ", UID in object meta: " + (*found)->uid);
+    }
+    ordered_json object = parse_stored(**found);
+    if (!object.is_object()) return internal_error("stored namespace is not JSON");
+    if (object["metadata"].contains("deletionTimestamp")) return object_response(200, object);
+    object["metadata"]["deletionTimestamp"] = format_time(context.clock.now());
+    object["status"]["phase"] = "Terminating";
+    if (options.dry_run) return object_response(200, object);
+    auto written =
+        context.store.update(call.key(), {(*found)->resource_version, (*found)->uid},
+                             [&](ResourceVersion rv) { return render_with_version(object, rv); });
+    if (!written.ok()) return internal_error(written.error().message());
+    if (written->outcome == WriteOutcome::conflict) continue;
+    if (written->outcome != WriteOutcome::written) {
+      return not_found("", "namespaces", call.info.name);
+    }
+    return object_response(200, parse_stored(written->object));
+  }
+  return conflict("", "namespaces", call.info.name, "the object has been modified");
+}
+
 http::Response delete_object(Context& context, const Call& call) {
-  if (call.type.resource == "namespaces") return method_not_allowed(call.info);
   auto options = read_delete_options(call.request, call.info);
   if (auto* error = std::get_if<http::Response>(&options)) return std::move(*error);
+  if (call.type.resource == "namespaces") {
+    return delete_namespace(context, call, std::get<DeleteOptions>(options));
+  }
   auto deleted = delete_one(context, call.type, call.key(), std::get<DeleteOptions>(options));
   if (auto* error = std::get_if<http::Response>(&deleted)) return std::move(*error);
   return deleted_response(call.type, std::get<Deleted>(deleted));

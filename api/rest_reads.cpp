@@ -127,8 +127,8 @@ http::Response list_objects(Context& context, const Call& call) {
   // apiVersion (the list's say what they are), as upstream's typed lists.
   ordered_json meta = {{"resourceVersion", rv}};
   if (!next_continue.empty()) meta["continue"] = next_continue;
-  const std::string type_prefix = "{\"kind\":\"" + call.type.kind + "\",\"apiVersion\":\"" +
-                                  call.type.api_version() + "\",";
+  const std::string type_prefix =
+      "{\"kind\":\"" + call.type.kind + "\",\"apiVersion\":\"" + call.type.api_version() + "\",";
   http::Response response;
   std::string& body = response.body;
   body.reserve(64 + items.size() * (items.empty() ? 0 : items.front()->json.size()));

@@ -21,8 +21,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <numeric>
 #include <iterator>
+#include <numeric>
 #include <string>
 #include <thread>
 #include <vector>
@@ -105,8 +105,9 @@ struct Server {
 };
 
 template <typename Client>
-std::vector<double> timed_gets(Client& client, const std::string& target, int n,
-                               const std::function<http_test::Reply(Client&, const std::string&)>& get) {
+std::vector<double> timed_gets(
+    Client& client, const std::string& target, int n,
+    const std::function<http_test::Reply(Client&, const std::string&)>& get) {
   std::vector<double> out;
   for (int i = 0; i < n; ++i) {
     const auto start = Clock::now();
@@ -239,8 +240,8 @@ int main(int argc, char** argv) {
         http_test::TlsClient client(server.port, server.ca());
         for (int i = 0; i < per_client; ++i) {
           const auto start = Clock::now();
-          const auto reply = client.send("GET", base + "/job-" + std::to_string(i % jobs),
-                                         server.token);
+          const auto reply =
+              client.send("GET", base + "/job-" + std::to_string(i % jobs), server.token);
           latencies[c].push_back(ms_since(start));
           if (reply.status != 200) ++failures;
         }
@@ -254,10 +255,11 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   const auto single = timed_gets(tls, base + "/job-0", 2000, tls_fn);
-  std::printf("%d TLS connections x %d GETs: %.0f req/s, p50 %.3f ms, p99 %.3f ms, %d failed "
-              "(one connection: %.0f req/s)\n",
-              clients, per_client, all.size() * 1000.0 / concurrent_ms, percentile(all, 0.5),
-              percentile(all, 0.99), failures.load(),
-              1000.0 / (std::accumulate(single.begin(), single.end(), 0.0) / single.size()));
+  std::printf(
+      "%d TLS connections x %d GETs: %.0f req/s, p50 %.3f ms, p99 %.3f ms, %d failed "
+      "(one connection: %.0f req/s)\n",
+      clients, per_client, all.size() * 1000.0 / concurrent_ms, percentile(all, 0.5),
+      percentile(all, 0.99), failures.load(),
+      1000.0 / (std::accumulate(single.begin(), single.end(), 0.0) / single.size()));
   return failures.load() == 0 ? 0 : 1;
 }

@@ -15,6 +15,7 @@
 #include "api/kubeconfig.hpp"
 #include "api/metrics.hpp"
 #include "api/openapi.hpp"
+#include "api/request_metrics.hpp"
 #include "api/rest_api.hpp"
 #include "api/status.hpp"
 #include "api/tls_material.hpp"
@@ -139,8 +140,9 @@ int serve(const ServeOptions& o) {
   api::http::ServerOptions server_options;
   server_options.bearer_token = *token;
   server_options.unix_peer_identity = [](int fd) { return agent::unix_peer_identity(fd); };
-  auto server =
-      api::http::Server::create(server_options, make_handler(o.server_minor, metrics, rest));
+  api::add_object_collectors(metrics, agent.store());
+  auto server = api::http::Server::create(
+      server_options, api::instrument(metrics, make_handler(o.server_minor, metrics, rest)));
   auto bound = server->listen_tls(host, port,
                                   {tls->server_certificate, tls->server_key, tls->ca_certificate});
   if (!bound.ok()) {

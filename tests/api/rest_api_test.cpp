@@ -468,6 +468,19 @@ TEST_CASE("REST: namespaces are created, listed and checked", "[unit]") {
   CHECK(table["rows"].size() == 2);
   CHECK(table["rows"][1]["cells"][1] == "Active");
   CHECK(h.call("POST", "/apis/batch/v1/namespaces/team-a/jobs", job_manifest("pi")).status == 201);
+
+  const json immortal = h.call_json("DELETE", "/api/v1/namespaces/default");
+  CHECK(immortal["code"] == 403);
+  CHECK(immortal["message"] ==
+        "namespaces \"default\" is forbidden: this namespace may not be deleted");
+  const json terminating = h.call_json("DELETE", "/api/v1/namespaces/team-a");
+  CHECK(terminating["status"]["phase"] == "Terminating");
+  const json refused =
+      h.call_json("POST", "/apis/batch/v1/namespaces/team-a/jobs", job_manifest("late"));
+  CHECK(refused["code"] == 403);
+  CHECK(refused["message"] ==
+        "jobs.batch \"late\" is forbidden: unable to create new content in namespace team-a "
+        "because it is being terminated");
 }
 
 TEST_CASE("REST: unknown paths are not resource requests, unknown resources are 404", "[unit]") {

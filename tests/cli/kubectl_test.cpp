@@ -13,9 +13,9 @@
 #include "base/file.hpp"
 #include "base/unique_fd.hpp"
 #include "cli_harness.hpp"
+#include "runtime/host_process.hpp"
 #include "tests/api/http_test_client.hpp"
 #include "tests/api/rest_corpus.hpp"
-#include "runtime/host_process.hpp"
 
 using namespace cli_test;
 
@@ -168,6 +168,12 @@ TEST_CASE("kubectl: apply, wait, get, logs, describe, re-apply, delete", "[integ
   r = served.kubectl("get job pi -o jsonpath={.metadata.labels.tier}");
   CHECK(r.out == "batch");
 
+  r = served.kubectl("get --raw /metrics");
+  CHECK(
+      contains(r.out, "apiserver_request_total{verb=\"create\",resource=\"jobs\",code=\"201\"} 1"));
+  CHECK(contains(r.out, "batchlet_jobs{status=\"Complete\"} 1"));
+  CHECK(contains(r.out, "batchlet_pods{phase=\"Succeeded\"} 1"));
+
   r = served.kubectl("delete job pi");
   CHECK(r.exit_code == 0);
   CHECK(r.out == "job.batch \"pi\" deleted\n");
@@ -191,6 +197,18 @@ TEST_CASE("kubectl: create job and create namespace send protobuf", "[integratio
   r = served.kubectl("-n nope create job quick --image=batchlet.local/host -- true");
   CHECK(r.exit_code == 1);
   CHECK(contains(r.err, "namespaces \"nope\" not found"));
+  r = served.kubectl("delete namespace default");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err ==
+        "Error from server (Forbidden): namespaces \"default\" is forbidden: this "
+        "namespace may not be deleted\n");
+  r = served.kubectl("delete namespace team-a --timeout=60s");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "namespace \"team-a\" deleted\n");
+  r = served.kubectl("get jobs,pods -n team-a");
+  CHECK(r.err == "No resources found in team-a namespace.\n");
+  r = served.kubectl("get namespace team-a");
+  CHECK(r.exit_code == 1);
 }
 
 TEST_CASE("kubectl: wait for failed, patch suspend, server-side apply, cascade modes",
