@@ -1,5 +1,6 @@
 #include "api/discovery.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace api {
@@ -19,7 +20,21 @@ const std::vector<std::string> kPodVerbs = {"delete", "deletecollection", "get",
                                             "patch",  "update",           "watch"};
 const std::vector<std::string> kEventVerbs = {"delete", "deletecollection", "get", "list", "watch"};
 
-ordered_json batch_v1() { return {{"groupVersion", "batch/v1"}, {"version", "v1"}}; }
+ordered_json group_version(const std::string& group) {
+  return {{"groupVersion", group + "/v1"}, {"version", "v1"}};
+}
+
+// The named groups served, in the order of served_resources().
+std::vector<std::string> named_groups() {
+  std::vector<std::string> groups;
+  for (const auto& served : served_resources()) {
+    if (!served.group.empty() &&
+        std::find(groups.begin(), groups.end(), served.group) == groups.end()) {
+      groups.push_back(served.group);
+    }
+  }
+  return groups;
+}
 
 // Discovery of the group `group` ("" = core) version v1 in the aggregated form.
 ordered_json aggregated_group(const std::string& group) {
@@ -54,14 +69,20 @@ ordered_json aggregated_group(const std::string& group) {
   return {{"metadata", metadata}, {"versions", ordered_json::array({version})}};
 }
 
-std::string aggregated_list(const std::string& group) {
+std::string aggregated_list(const std::vector<std::string>& groups) {
   ordered_json list;
   list["kind"] = "APIGroupDiscoveryList";
   list["apiVersion"] = "apidiscovery.k8s.io/v2";
   list["metadata"] = ordered_json::object();
   list["items"] = ordered_json::array();
-  list["items"].push_back(aggregated_group(group));
+  for (const std::string& group : groups) list["items"].push_back(aggregated_group(group));
   return list.dump();
+}
+
+ordered_json api_group(const std::string& name) {
+  return {{"name", name},
+          {"versions", ordered_json::array({group_version(name)})},
+          {"preferredVersion", group_version(name)}};
 }
 
 // The legacy APIResourceList of one group version.
@@ -148,6 +169,17 @@ const std::vector<ServedResource>& served_resources() {
        {},
        {"all"},
        {{"status", "Job", kStatusVerbs}}},
+      // The same Events in the events.k8s.io/v1 form (api/event_conversion.hpp); read-only.
+      {"events.k8s.io",
+       "v1",
+       "events",
+       "event",
+       "Event",
+       true,
+       {"get", "list", "watch"},
+       {"ev"},
+       {},
+       {}},
   };
   return kResources;
 }
@@ -174,7 +206,7 @@ std::optional<DiscoveryResponse> discovery_response(std::string_view path,
                                                     std::string_view accept) {
   const bool aggregated = wants_aggregated(accept);
   if (path == "/api") {
-    if (aggregated) return DiscoveryResponse{std::string(kAggregatedV2), aggregated_list("")};
+    if (aggregated) return DiscoveryResponse{std::string(kAggregatedV2), aggregated_list({""})};
     ordered_json versions;
     versions["kind"] = "APIVersions";
     versions["versions"] = {"v1"};
@@ -184,28 +216,29 @@ std::optional<DiscoveryResponse> discovery_response(std::string_view path,
   }
   if (path == "/apis") {
     if (aggregated) {
-      return DiscoveryResponse{std::string(kAggregatedV2), aggregated_list("batch")};
+      return DiscoveryResponse{std::string(kAggregatedV2), aggregated_list(named_groups())};
     }
     ordered_json groups;
     groups["kind"] = "APIGroupList";
     groups["apiVersion"] = "v1";
-    groups["groups"] = ordered_json::array({{{"name", "batch"},
-                                             {"versions", ordered_json::array({batch_v1()})},
-                                             {"preferredVersion", batch_v1()}}});
+    groups["groups"] = ordered_json::array();
+    for (const std::string& group : named_groups()) groups["groups"].push_back(api_group(group));
     return DiscoveryResponse{"application/json", groups.dump()};
   }
   if (path == "/api/v1") return DiscoveryResponse{"application/json", resource_list("", "v1")};
-  if (path == "/apis/batch") {
-    ordered_json group;
-    group["kind"] = "APIGroup";
-    group["apiVersion"] = "v1";
-    group["name"] = "batch";
-    group["versions"] = ordered_json::array({batch_v1()});
-    group["preferredVersion"] = batch_v1();
-    return DiscoveryResponse{"application/json", group.dump()};
-  }
-  if (path == "/apis/batch/v1") {
-    return DiscoveryResponse{"application/json", resource_list("batch", "v1")};
+  for (const std::string& group : named_groups()) {
+    if (path == "/apis/" + group) {
+      ordered_json out = api_group(group);
+      out = {{"kind", "APIGroup"},
+             {"apiVersion", "v1"},
+             {"name", group},
+             {"versions", out["versions"]},
+             {"preferredVersion", out["preferredVersion"]}};
+      return DiscoveryResponse{"application/json", out.dump()};
+    }
+    if (path == "/apis/" + group + "/v1") {
+      return DiscoveryResponse{"application/json", resource_list(group, "v1")};
+    }
   }
   return std::nullopt;
 }

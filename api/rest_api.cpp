@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/event_conversion.hpp"
 #include "api/names.hpp"
 #include "api/object_update.hpp"
 #include "api/rest_context.hpp"
@@ -16,10 +17,11 @@ using nlohmann::ordered_json;
 
 const ResourceType* find_resource_type(const RequestInfo& info) {
   static const std::vector<ResourceType> kTypes = {
-      {"batch", "jobs", "Job", "jobs.batch", true},
-      {"", "pods", "Pod", "pods", true},
-      {"", "events", "Event", "events", true},
-      {"", "namespaces", "Namespace", "namespaces", false},
+      {"batch", "jobs", "Job", "jobs.batch", true, {}},
+      {"", "pods", "Pod", "pods", true, {}},
+      {"", "events", "Event", "events", true, {}},
+      {"", "namespaces", "Namespace", "namespaces", false, {}},
+      {"events.k8s.io", "events", "Event", "events", true, events_v1_from_core},
   };
   if (info.api_version != "v1") return nullptr;
   for (const ResourceType& type : kTypes) {
@@ -144,6 +146,9 @@ http::Response dispatch(Context& context, const Call& call) {
     if (verb == "get") return get_object(context, call);
     if (verb == "list") return list_objects(context, call);
     if (verb == "watch") return watch_objects(context, call);
+    if (call.type.convert && verb != "get" && verb != "list" && verb != "watch") {
+      return method_not_allowed(call.info);
+    }
     if (verb == "delete") return delete_object(context, call);
     if (verb == "deletecollection" && resource != "namespaces") {
       return delete_collection(context, call);

@@ -32,6 +32,9 @@ struct ResourceType {
   std::string kind;
   std::string store_key;  // ObjectStore resource: "jobs.batch", "pods", ...
   bool namespaced = true;
+  // Stored form -> served form, for types served in another group's shape (events.k8s.io);
+  // empty: served as stored.
+  std::function<nlohmann::ordered_json(const nlohmann::ordered_json&)> convert;
 
   std::string api_version() const { return group.empty() ? "v1" : group + "/v1"; }
   std::string list_kind() const { return kind + "List"; }

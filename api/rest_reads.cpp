@@ -70,6 +70,9 @@ http::Response get_object(Context& context, const Call& call) {
   auto found = context.store.get(call.key());
   if (!found.ok()) return internal_error(found.error().message());
   if (!*found) return not_found(call.type.group, call.type.resource, call.info.name);
+  if (!wants_table(call.request) && call.type.convert) {
+    return object_response(200, call.type.convert(parse_stored(**found)));
+  }
   if (!wants_table(call.request)) {
     // The stored document is the object as served: sent as it is, never re-encoded.
     http::Response response;
@@ -102,7 +105,7 @@ http::Response list_objects(Context& context, const Call& call) {
       continue;
     }
     ordered_json object;
-    if (selecting || table) {
+    if (selecting || table || call.type.convert) {
       object = parse_stored(stored);
       if (!object.is_object() || !matches(call.type, options, object)) continue;
     }
@@ -112,7 +115,7 @@ http::Response list_objects(Context& context, const Call& call) {
       break;
     }
     items.push_back(&stored);
-    if (table) parsed_items.push_back(std::move(object));
+    if (table || call.type.convert) parsed_items.push_back(std::move(object));
   }
   const std::string rv = std::to_string(listed->resource_version);
   if (table) {
@@ -136,6 +139,13 @@ http::Response list_objects(Context& context, const Call& call) {
           call.type.api_version() + "\",\"metadata\":" + meta.dump() + ",\"items\":[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i != 0) body += ',';
+    if (call.type.convert) {
+      ordered_json item = call.type.convert(parsed_items[i]);
+      item.erase("kind");
+      item.erase("apiVersion");
+      body += item.dump();
+      continue;
+    }
     const std::string& text = items[i]->json;
     if (text.rfind(type_prefix, 0) == 0) {
       body += '{';
@@ -170,8 +180,8 @@ http::Response watch_objects(Context& context, const Call& call) {
     const ordered_json object = parse_stored(stored);
     return object.is_object() && matches(type, options, object);
   };
-  WatchStream::Transform transform = [](const StoredObject& stored) {
-    return parse_stored(stored);
+  WatchStream::Transform transform = [&type](const StoredObject& stored) {
+    return type.convert ? type.convert(parse_stored(stored)) : parse_stored(stored);
   };
   if (wants_table(call.request)) {
     const base::Clock& clock = context.clock;

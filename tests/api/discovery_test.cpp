@@ -43,7 +43,7 @@ TEST_CASE("other clients get the legacy discovery documents", "[unit]") {
   CHECK(apis->content_type == "application/json");
   CHECK(
       apis->body ==
-      R"({"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"batch","versions":[{"groupVersion":"batch/v1","version":"v1"}],"preferredVersion":{"groupVersion":"batch/v1","version":"v1"}}]})");
+      R"({"kind":"APIGroupList","apiVersion":"v1","groups":[{"name":"batch","versions":[{"groupVersion":"batch/v1","version":"v1"}],"preferredVersion":{"groupVersion":"batch/v1","version":"v1"}},{"name":"events.k8s.io","versions":[{"groupVersion":"events.k8s.io/v1","version":"v1"}],"preferredVersion":{"groupVersion":"events.k8s.io/v1","version":"v1"}}]})");
   auto batch = api::discovery_response("/apis/batch/v1", "");
   REQUIRE(batch);
   CHECK(

@@ -493,3 +493,35 @@ TEST_CASE("REST: unknown paths are not resource requests, unknown resources are 
   CHECK(h.call("GET", "/apis/batch/v1/namespaces/default/cronjobs").status == 404);
   CHECK(h.call("POST", "/api/v1/namespaces/default/events", "{}").status == 405);
 }
+
+TEST_CASE("REST: events are served as core/v1 and as events.k8s.io/v1", "[unit]") {
+  Harness h;
+  const std::string event =
+      R"({"kind":"Event","apiVersion":"v1","metadata":{"name":"pi.1","namespace":"default"},"involvedObject":{"kind":"Job","name":"pi","namespace":"default","uid":"u1"},"reason":"SuccessfulCreate","message":"Created pod: pi-abc","source":{"component":"job-controller"},"firstTimestamp":"2026-01-01T00:00:00Z","lastTimestamp":"2026-01-01T00:00:00Z","count":1,"type":"Normal","reportingComponent":"job-controller","reportingInstance":"node"})";
+  REQUIRE(h.store
+              .create({"events", "default", "pi.1"}, "e1",
+                      [&](api::ResourceVersion rv) {
+                        return api::render_with_version(nlohmann::ordered_json::parse(event), rv);
+                      })
+              ->outcome == api::WriteOutcome::written);
+  const json core =
+      h.call_json("GET", "/api/v1/namespaces/default/events?fieldSelector=involvedObject.uid%3Du1");
+  REQUIRE(core["items"].size() == 1);
+  CHECK(core["kind"] == "EventList");
+  CHECK(core["items"][0]["message"] == "Created pod: pi-abc");
+  const json none = h.call_json(
+      "GET", "/api/v1/namespaces/default/events?fieldSelector=involvedObject.uid%3Dother");
+  CHECK(none["items"].empty());
+
+  const json v1 = h.call_json("GET", "/apis/events.k8s.io/v1/namespaces/default/events");
+  CHECK(v1["apiVersion"] == "events.k8s.io/v1");
+  REQUIRE(v1["items"].size() == 1);
+  CHECK(v1["items"][0]["note"] == "Created pod: pi-abc");
+  CHECK(v1["items"][0]["regarding"]["name"] == "pi");
+  CHECK(v1["items"][0]["reportingController"] == "job-controller");
+  CHECK(v1["items"][0]["deprecatedCount"] == 1);
+  const json one = h.call_json("GET", "/apis/events.k8s.io/v1/namespaces/default/events/pi.1");
+  CHECK(one["apiVersion"] == "events.k8s.io/v1");
+  CHECK(h.call("DELETE", "/apis/events.k8s.io/v1/namespaces/default/events/pi.1").status == 405);
+  CHECK(h.call("DELETE", "/api/v1/namespaces/default/events/pi.1").status == 200);
+}

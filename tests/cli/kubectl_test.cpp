@@ -158,6 +158,8 @@ TEST_CASE("kubectl: apply, wait, get, logs, describe, re-apply, delete", "[integ
   CHECK(contains(r.out, "Completed"));
   r = served.kubectl("get events");
   CHECK(contains(r.out, "job/pi"));
+  r = served.kubectl("get events.v1.events.k8s.io -o jsonpath={.items[*].note}");
+  CHECK(contains(r.out, "Created pod: pi-"));
 
   r = served.kubectl("apply -f " + file);
   CHECK(r.out == "job.batch/pi unchanged\n");
