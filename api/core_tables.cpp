@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/human_duration.hpp"
+#include "api/json_fields.hpp"
 #include "api/job_table.hpp"
 #include "api/rfc3339.hpp"
 
@@ -16,16 +17,7 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-std::string text_at(const ordered_json& object, std::initializer_list<const char*> path) {
-  const ordered_json* at = &object;
-  for (const char* key : path) {
-    if (!at->is_object()) return {};
-    auto it = at->find(key);
-    if (it == at->end()) return {};
-    at = &*it;
-  }
-  return at->is_string() ? at->get<std::string>() : std::string();
-}
+using json_fields::text_at;
 
 std::optional<base::TimePoint> time_at(const ordered_json& object,
                                        std::initializer_list<const char*> path) {

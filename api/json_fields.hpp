@@ -6,6 +6,8 @@
 // which omitempty cannot drop, and its zero value marshals to null.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,6 +17,24 @@
 #include "api/rfc3339.hpp"
 
 namespace api::json_fields {
+
+// The member at `path` of a JSON object as text: strings as they are, booleans as
+// "true"/"false", integers in decimal; "" when absent or of another type (for printers and
+// field selectors, which read stored objects without decoding them).
+inline std::string text_at(const nlohmann::ordered_json& object,
+                           std::initializer_list<const char*> path) {
+  const nlohmann::ordered_json* at = &object;
+  for (const char* key : path) {
+    if (!at->is_object()) return {};
+    auto it = at->find(key);
+    if (it == at->end()) return {};
+    at = &*it;
+  }
+  if (at->is_string()) return at->get<std::string>();
+  if (at->is_boolean()) return at->get<bool>() ? "true" : "false";
+  if (at->is_number_integer()) return std::to_string(at->get<std::int64_t>());
+  return {};
+}
 
 inline nlohmann::ordered_json time_or_null(const std::optional<base::TimePoint>& t) {
   return t ? nlohmann::ordered_json(format_time(*t)) : nlohmann::ordered_json(nullptr);
