@@ -6,8 +6,8 @@
 #include <string>
 
 #include "api/human_duration.hpp"
-#include "api/json_fields.hpp"
 #include "api/job_table.hpp"
+#include "api/json_fields.hpp"
 #include "api/rfc3339.hpp"
 
 namespace api {

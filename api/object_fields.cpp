@@ -4,8 +4,8 @@
 
 namespace api {
 
-using nlohmann::ordered_json;
 using json_fields::text_at;
+using nlohmann::ordered_json;
 
 std::map<std::string, std::string> selectable_fields(std::string_view resource,
                                                      const ordered_json& object) {
