@@ -31,16 +31,6 @@ std::string lower_case(std::string_view method) {
   return lower;
 }
 
-// How metav1 parameter decoding reads a bool (Convert_Slice_string_To_bool): anything but "0"
-// and "false" (in any case) is true — the Python client sends watch=True.
-bool query_bool(std::string_view value) {
-  if (value == "0") return false;
-  if (value.size() != 5) return true;
-  std::string lower(value);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower != "false";
-}
-
 std::string verb_for(std::string_view method, bool has_name, bool watch) {
   if (method == "GET" || method == "HEAD") {
     if (watch) return "watch";
@@ -153,6 +143,14 @@ RequestInfoResult parse_request_info(std::string_view method, std::string_view t
   }
   info.verb = verb_for(method, !info.name.empty(), watch);
   return {std::move(info), {}};
+}
+
+bool query_bool(std::string_view value) {
+  if (value == "0") return false;
+  if (value.size() != 5) return true;
+  std::string lower(value);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower != "false";
 }
 
 }  // namespace api

@@ -44,6 +44,10 @@ struct RequestInfoResult {
 
 RequestInfoResult parse_request_info(std::string_view method, std::string_view target);
 
+// How metav1 parameter decoding reads a bool (Convert_Slice_string_To_bool): anything but "0"
+// and "false" (in any case) is true — the Python client sends watch=True.
+bool query_bool(std::string_view value);
+
 // Go's url.QueryUnescape (plus_is_space) or PathUnescape; nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 

@@ -57,6 +57,21 @@ void add_warnings(http::Response& response, const std::vector<std::string>& warn
   }
 }
 
+std::optional<http::Response> check_body_name(const json& body, const std::string& url_name) {
+  std::string name;
+  if (body.is_object() && body.contains("metadata") && body["metadata"].is_object()) {
+    name = body["metadata"].value("name", "");
+  }
+  if (name == url_name) return std::nullopt;
+  return bad_request("the name of the object (" + name + ") does not match the name on the URL (" +
+                     url_name + ")");
+}
+
+std::optional<std::string> list_namespace(const Call& call) {
+  if (call.info.name_space.empty()) return std::nullopt;
+  return call.info.name_space;
+}
+
 std::optional<http::Response> check_namespace(Context& context, const Call& call,
                                               const std::string& name) {
   auto ns = context.store.get({"namespaces", "", call.info.name_space});
@@ -74,6 +89,16 @@ std::optional<http::Response> check_namespace(Context& context, const Call& call
   return std::nullopt;
 }
 
+namespace {
+
+http::Response modified_conflict(const Call& call) {
+  return conflict(call.type.group, call.type.resource, call.info.name,
+                  "the object has been modified; please apply your changes to the latest "
+                  "version and try again");
+}
+
+}  // namespace
+
 http::Response write_update(Context& context, const Call& call, bool dry_run,
                             const Compute& compute) {
   const ObjectKey key = call.key();
@@ -89,9 +114,7 @@ http::Response write_update(Context& context, const Call& call, bool dry_run,
     Computed& next = std::get<Computed>(computed);
     const std::string current_rv = std::to_string(stored.resource_version);
     if (!next.client_resource_version.empty() && next.client_resource_version != current_rv) {
-      return conflict(call.type.group, call.type.resource, call.info.name,
-                      "the object has been modified; please apply your changes to the latest "
-                      "version and try again");
+      return modified_conflict(call);
     }
     next.object["metadata"]["resourceVersion"] = current_rv;
     if (next.object == current_json) return object_response(200, current_json);
@@ -108,20 +131,14 @@ http::Response write_update(Context& context, const Call& call, bool dry_run,
       case WriteOutcome::not_found:
         return not_found(call.type.group, call.type.resource, call.info.name);
       case WriteOutcome::conflict:
-        if (!next.client_resource_version.empty()) {
-          return conflict(call.type.group, call.type.resource, call.info.name,
-                          "the object has been modified; please apply your changes to the "
-                          "latest version and try again");
-        }
+        if (!next.client_resource_version.empty()) return modified_conflict(call);
         continue;
       case WriteOutcome::already_exists:
         break;
     }
     return internal_error("unexpected store outcome");
   }
-  return conflict(call.type.group, call.type.resource, call.info.name,
-                  "the object has been modified; please apply your changes to the latest "
-                  "version and try again");
+  return modified_conflict(call);
 }
 
 namespace {
@@ -146,9 +163,7 @@ http::Response dispatch(Context& context, const Call& call) {
     if (verb == "get") return get_object(context, call);
     if (verb == "list") return list_objects(context, call);
     if (verb == "watch") return watch_objects(context, call);
-    if (call.type.convert && verb != "get" && verb != "list" && verb != "watch") {
-      return method_not_allowed(call.info);
-    }
+    if (call.type.convert) return method_not_allowed(call.info);  // served read-only
     if (verb == "delete") return delete_object(context, call);
     if (verb == "deletecollection" && resource != "namespaces") {
       return delete_collection(context, call);

@@ -20,13 +20,6 @@ std::string media_type(std::string_view content_type) {
   return out;
 }
 
-std::optional<std::int64_t> parse_int(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 std::optional<bool> parse_bool(std::string_view text) {
   // Go's strconv.ParseBool, as metav1's query decoding uses.
   if (text == "1" || text == "t" || text == "T" || text == "true" || text == "TRUE" ||
@@ -39,6 +32,13 @@ std::optional<bool> parse_bool(std::string_view text) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> parse_query_int(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
 
 http::Response status_response(const ordered_json& status) {
   http::Response response;
@@ -168,13 +168,13 @@ std::variant<ListOptions, http::Response> read_list_options(const RequestInfo& i
     out.fields = std::move(parsed.query);
   }
   if (auto text = info.param("limit"); text && !text->empty()) {
-    auto value = parse_int(*text);
+    auto value = parse_query_int(*text);
     if (!value) return bad_request("limit: invalid value \"" + std::string(*text) + "\"");
     if (*value > 0) out.limit = *value;
   }
   if (auto text = info.param("continue")) out.continue_token = std::string(*text);
   if (auto text = info.param("resourceVersion"); text && !text->empty()) {
-    auto value = parse_int(*text);
+    auto value = parse_query_int(*text);
     if (!value || *value < 0) {
       return status_response(failure_status(
           400, "BadRequest", "invalid resource version \"" + std::string(*text) + "\""));
@@ -182,7 +182,7 @@ std::variant<ListOptions, http::Response> read_list_options(const RequestInfo& i
     out.resource_version = *value;
   }
   if (auto text = info.param("timeoutSeconds"); text && !text->empty()) {
-    auto value = parse_int(*text);
+    auto value = parse_query_int(*text);
     if (!value) return bad_request("timeoutSeconds: invalid value \"" + std::string(*text) + "\"");
     out.timeout_seconds = *value;
   }
@@ -226,7 +226,7 @@ std::variant<DeleteOptions, http::Response> read_delete_options(const http::Requ
     out.propagation_policy = std::string(*v);
   }
   if (auto v = info.param("gracePeriodSeconds"); v && !v->empty()) {
-    auto value = parse_int(*v);
+    auto value = parse_query_int(*v);
     if (!value) return bad_request("gracePeriodSeconds: invalid value \"" + std::string(*v) + "\"");
     out.grace_period_seconds = *value;
   }

@@ -77,6 +77,8 @@ struct DeleteOptions {
 std::variant<DeleteOptions, http::Response> read_delete_options(const http::Request& request,
                                                                 const RequestInfo& info);
 
+// A query parameter's integer (the whole text, decimal), nullopt if it is not one.
+std::optional<std::int64_t> parse_query_int(std::string_view text);
 // Generic helpers on stored JSON.
 std::string meta_string(const nlohmann::ordered_json& object, const char* key);
 Labels object_labels(const nlohmann::ordered_json& object);

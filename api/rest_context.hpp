@@ -82,6 +82,14 @@ nlohmann::ordered_json parse_stored(const StoredObject& object);
 http::Response object_response(int code, const nlohmann::ordered_json& object);
 // Appends the API server's `Warning: 299 - "<text>"` headers.
 void add_warnings(http::Response& response, const std::vector<std::string>& warnings);
+// 400 when the body's metadata.name is not the URL's (upstream's update and patch check).
+std::optional<http::Response> check_body_name(const nlohmann::json& body,
+                                              const std::string& url_name);
+// The namespace a list, watch or deletecollection reads: nullopt for all namespaces.
+std::optional<std::string> list_namespace(const Call& call);
+// Whether `object` passes the request's label and field selectors.
+bool selected(const ResourceType& type, const ListOptions& options,
+              const nlohmann::ordered_json& object);
 // 404 for a namespace that does not exist, 403 for one being terminated; nullopt when fine.
 std::optional<http::Response> check_namespace(Context& context, const Call& call,
                                               const std::string& name);

@@ -5,7 +5,6 @@
 #include <set>
 
 #include "api/list_encode.hpp"
-#include "api/object_fields.hpp"
 #include "api/object_update.hpp"
 #include "api/pod_deletion.hpp"
 #include "api/rest_context.hpp"
@@ -169,19 +168,12 @@ http::Response delete_collection(Context& context, const Call& call) {
   auto list_options_or = read_list_options(call.info, call.type.resource);
   if (auto* error = std::get_if<http::Response>(&list_options_or)) return std::move(*error);
   const ListOptions& selection = std::get<ListOptions>(list_options_or);
-  std::optional<std::string> name_space;
-  if (!call.info.name_space.empty()) name_space = call.info.name_space;
-  auto listed = context.store.list(call.type.store_key, name_space);
+  auto listed = context.store.list(call.type.store_key, list_namespace(call));
   if (!listed.ok()) return internal_error(listed.error().message());
   std::vector<ordered_json> items;
   for (const StoredObject& stored : listed->objects) {
     const ordered_json object = parse_stored(stored);
-    if (!object.is_object()) continue;
-    if (!selection.labels.empty() && !selection.labels.matches(object_labels(object))) continue;
-    if (!selection.fields.empty() &&
-        !selection.fields.matches(selectable_fields(call.type.resource, object))) {
-      continue;
-    }
+    if (!object.is_object() || !selected(call.type, selection, object)) continue;
     auto deleted = delete_one(context, call.type, stored.key, options);
     if (auto* error = std::get_if<http::Response>(&deleted)) {
       if (error->status == 404) continue;  // went away meanwhile

@@ -41,18 +41,6 @@ std::optional<http::Response> adopt_namespace(json& body, const std::string& nam
   return std::nullopt;
 }
 
-std::optional<http::Response> check_name(const json& body, const std::string& url_name) {
-  std::string name;
-  if (body.is_object() && body.contains("metadata") && body["metadata"].is_object()) {
-    name = body["metadata"].value("name", "");
-  }
-  if (name != url_name) {
-    return bad_request("the name of the object (" + name +
-                       ") does not match the name on the URL (" + url_name + ")");
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 http::Response create_job(Context& context, const Call& call) {
@@ -68,7 +56,7 @@ http::Response create_job_from(Context& context, const Call& call, json body,
                                const WriteOptions& options, int success_code) {
   if (auto bad = adopt_namespace(body, call.info.name_space)) return std::move(*bad);
   if (!call.info.name.empty()) {
-    if (auto bad = check_name(body, call.info.name)) return std::move(*bad);
+    if (auto bad = check_body_name(body, call.info.name)) return std::move(*bad);
   }
   CreatedJob created;
   {
@@ -123,7 +111,7 @@ http::Response update_job(Context& context, const Call& call, const BodyFor& bod
                      if (!body.is_object() || !body["metadata"].is_object()) {
                        return bad_request("the object provided is unrecognized or malformed");
                      }
-                     if (auto bad = check_name(body, call.info.name)) return std::move(*bad);
+                     if (auto bad = check_body_name(body, call.info.name)) return std::move(*bad);
                      auto old = decode_stored_job(json(current));
                      if (!old.ok()) return internal_error(old.error().message());
                      ObjectMeta client;
@@ -165,7 +153,7 @@ http::Response update_job_status(Context& context, const Call& call, const BodyF
         if (!body.is_object() || !body["metadata"].is_object()) {
           return bad_request("the object provided is unrecognized or malformed");
         }
-        if (auto bad = check_name(body, call.info.name)) return std::move(*bad);
+        if (auto bad = check_body_name(body, call.info.name)) return std::move(*bad);
         auto old = decode_stored_job(json(current));
         if (!old.ok()) return internal_error(old.error().message());
         auto status = decode_job_status(body.contains("status") ? body["status"] : json());

@@ -52,12 +52,7 @@ http::Response put_object(Context& context, const Call& call) {
   const json body = std::get<json>(std::move(body_or));
   // The name in the body must be the one in the URL (checked before the object is read, so a
   // wrong name is 400 even when the URL's object does not exist).
-  const json* meta = body.is_object() && body.contains("metadata") ? &body["metadata"] : nullptr;
-  const std::string body_name = meta != nullptr && meta->is_object() ? meta->value("name", "") : "";
-  if (body_name != call.info.name) {
-    return bad_request("the name of the object (" + body_name +
-                       ") does not match the name on the URL (" + call.info.name + ")");
-  }
+  if (auto bad = check_body_name(body, call.info.name)) return std::move(*bad);
   return update_with(
       context, call,
       [&body](const ordered_json&) -> std::variant<json, http::Response> { return body; },

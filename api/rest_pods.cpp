@@ -34,23 +34,14 @@ Labels string_map(const json& value) {
 std::optional<std::int64_t> int_param(const RequestInfo& info, const char* key, bool& bad) {
   auto text = info.param(key);
   if (!text || text->empty()) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const std::int64_t value = std::stoll(std::string(*text), &used);
-    if (used == text->size()) return value;
-  } catch (...) {
-  }
-  bad = true;
-  return std::nullopt;
+  auto value = parse_query_int(*text);
+  if (!value) bad = true;
+  return value;
 }
 
-// metav1 parameter decoding: present and not "0"/"false" (any case) is true.
 bool bool_param(const RequestInfo& info, const char* key) {
   auto text = info.param(key);
-  if (!text) return false;
-  std::string lower(*text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower != "0" && lower != "false";
+  return text && query_bool(*text);
 }
 
 const ContainerStatus* find_status(const Pod& pod, const std::string& name) {
@@ -84,11 +75,8 @@ http::Response update_pod(Context& context, const Call& call, const BodyFor& bod
         if (!body.is_object() || !body.contains("metadata") || !body["metadata"].is_object()) {
           return bad_request("the object provided is unrecognized or malformed");
         }
+        if (auto bad = check_body_name(body, call.info.name)) return std::move(*bad);
         const json& meta = body["metadata"];
-        if (meta.value("name", "") != call.info.name) {
-          return bad_request("the name of the object (" + meta.value("name", "") +
-                             ") does not match the name on the URL (" + call.info.name + ")");
-        }
         if (body.contains("spec") && json(current.value("spec", ordered_json())) != body["spec"]) {
           return status_response(invalid_status(
               "", "Pod", call.info.name,

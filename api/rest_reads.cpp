@@ -18,15 +18,6 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-bool matches(const ResourceType& type, const ListOptions& options, const ordered_json& object) {
-  if (!options.labels.empty() && !options.labels.matches(object_labels(object))) return false;
-  if (!options.fields.empty() &&
-      !options.fields.matches(selectable_fields(type.resource, object))) {
-    return false;
-  }
-  return true;
-}
-
 // Lists are ordered by namespace, then name: a page ends at a key "<namespace>/<name>" (names
 // of namespaces have no '/'), the next page starts after it.
 bool after_token(const StoredObject& object, const std::string& token) {
@@ -37,6 +28,15 @@ bool after_token(const StoredObject& object, const std::string& token) {
 }
 
 }  // namespace
+
+bool selected(const ResourceType& type, const ListOptions& options, const ordered_json& object) {
+  if (!options.labels.empty() && !options.labels.matches(object_labels(object))) return false;
+  if (!options.fields.empty() &&
+      !options.fields.matches(selectable_fields(type.resource, object))) {
+    return false;
+  }
+  return true;
+}
 
 json to_table(const ResourceType& type, const std::vector<const ordered_json*>& objects,
               base::TimePoint now) {
@@ -89,9 +89,7 @@ http::Response list_objects(Context& context, const Call& call) {
   auto parsed = read_list_options(call.info, call.type.resource);
   if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
   const ListOptions& options = std::get<ListOptions>(parsed);
-  std::optional<std::string> name_space;
-  if (!call.info.name_space.empty()) name_space = call.info.name_space;
-  auto listed = context.store.list(call.type.store_key, name_space);
+  auto listed = context.store.list(call.type.store_key, list_namespace(call));
   if (!listed.ok()) return internal_error(listed.error().message());
   const bool table = wants_table(call.request);
   const bool selecting = !options.labels.empty() || !options.fields.empty();
@@ -107,7 +105,7 @@ http::Response list_objects(Context& context, const Call& call) {
     ordered_json object;
     if (selecting || table || call.type.convert) {
       object = parse_stored(stored);
-      if (!object.is_object() || !matches(call.type, options, object)) continue;
+      if (!object.is_object() || !selected(call.type, options, object)) continue;
     }
     if (options.limit && static_cast<std::int64_t>(items.size()) == *options.limit) {
       // More match than the page holds: the next page starts after the last item sent.
@@ -173,12 +171,12 @@ http::Response watch_objects(Context& context, const Call& call) {
   }
   WatchRequest request;
   request.resource = call.type.store_key;
-  if (!call.info.name_space.empty()) request.name_space = call.info.name_space;
+  request.name_space = list_namespace(call);
   request.from_resource_version = options.resource_version;
   const ResourceType& type = call.type;
   request.filter = [&type, options](const StoredObject& stored) {
     const ordered_json object = parse_stored(stored);
-    return object.is_object() && matches(type, options, object);
+    return object.is_object() && selected(type, options, object);
   };
   WatchStream::Transform transform = [&type](const StoredObject& stored) {
     return type.convert ? type.convert(parse_stored(stored)) : parse_stored(stored);
