@@ -199,91 +199,164 @@ base::Result<std::optional<std::string>> Store::side_record(const std::string& o
   return std::optional<std::string>(std::string(statement->column_text(0)));
 }
 
+struct Store::PendingWrite {
+  const ObjectKey& key;
+  ChangeType type;
+  const std::string& create_uid;
+  const Preconditions& preconditions;
+  const Render& render;
+  const std::optional<std::string>& side_record;
+  // Set by the group's leader under queue_mutex_, once the group is done: the writer's thread
+  // may return (and this struct go) as soon as it sees it.
+  std::optional<base::Result<WriteResult>> result;
+};
+
 base::Result<WriteResult> Store::write(const ObjectKey& key, ChangeType type,
                                        const std::string& create_uid,
                                        const Preconditions& preconditions, const Render& render,
                                        const std::optional<std::string>& side_record) {
-  std::lock_guard lock(write_mutex_);
-  std::optional<Change> committed;
-  auto result = in_transaction(writer_, "BEGIN IMMEDIATE", [&]() -> base::Result<WriteResult> {
-    auto current = read_object(writer_, key);
-    if (!current.ok()) return current.error();
-    if (type == ChangeType::added && current->has_value()) {
-      return WriteResult{WriteOutcome::already_exists, **current};
+  PendingWrite w{key, type, create_uid, preconditions, render, side_record, {}};
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&w);
+  // Whoever finds no leader leads: it takes everything queued so far (its own write included,
+  // unless an earlier leader already took and committed it) and commits it as one group.
+  while (!w.result) {
+    if (leading_) {
+      group_done_.wait(lock);
+      continue;
     }
-    if (type != ChangeType::added) {
-      if (!current->has_value()) return WriteResult{WriteOutcome::not_found, {}};
-      const StoredObject& existing = **current;
-      if ((preconditions.resource_version &&
-           *preconditions.resource_version != existing.resource_version) ||
-          (preconditions.uid && *preconditions.uid != existing.uid)) {
-        return WriteResult{WriteOutcome::conflict, existing};
+    leading_ = true;
+    std::vector<PendingWrite*> group;
+    group.swap(queue_);
+    lock.unlock();
+    auto results = commit_group(group);
+    lock.lock();
+    for (std::size_t i = 0; i < group.size(); ++i) group[i]->result = std::move(results[i]);
+    leading_ = false;
+    group_done_.notify_all();
+  }
+  if (!w.result->ok()) {
+    return w.result->error().context(std::string(verb(type)) + ' ' + describe(key));
+  }
+  return std::move(*w.result);
+}
+
+std::vector<base::Result<WriteResult>> Store::commit_group(
+    const std::vector<PendingWrite*>& group) {
+  std::lock_guard lock(write_mutex_);
+  std::vector<base::Result<WriteResult>> results(group.size(), base::Error("write: no result"));
+  std::vector<std::optional<Change>> committed(group.size());
+  const auto fail_all = [&](const base::Error& error) {
+    for (auto& result : results) result = error;
+    return std::move(results);
+  };
+  if (auto began = writer_.exec("BEGIN IMMEDIATE"); !began.ok()) return fail_all(began.error());
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (auto mark = writer_.exec("SAVEPOINT one_write"); !mark.ok()) {
+      results[i] = mark.error();
+      continue;
+    }
+    try {
+      results[i] = apply(*group[i], committed[i]);
+    } catch (const std::exception& e) {  // a throwing render must not leave the group half-done
+      results[i] = base::Error(std::string("render: ") + e.what());
+    }
+    if (!results[i].ok() || results[i]->outcome != WriteOutcome::written) {
+      committed[i].reset();
+      if (auto undone = writer_.exec("ROLLBACK TO one_write"); !undone.ok()) {
+        (void)writer_.exec("ROLLBACK");
+        return fail_all(undone.error());
       }
     }
-
-    auto last = read_meta(writer_, "last_rv");
-    if (!last.ok()) return last.error();
-    StoredObject written{key, type == ChangeType::added ? create_uid : (*current)->uid, *last + 1,
-                         render(*last + 1)};
-
-    auto change = type == ChangeType::deleted
-                      ? writer_.prepare(
-                            "DELETE FROM objects WHERE resource = ?1 AND namespace = ?2 "
-                            "AND name = ?3")
-                      : writer_.prepare(
-                            "INSERT OR REPLACE INTO objects (resource, namespace, name, uid, rv, "
-                            "json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!change.ok()) return change.error();
-    change->bind(1, key.resource).bind(2, key.name_space).bind(3, key.name);
-    if (type != ChangeType::deleted) {
-      change->bind(4, written.uid).bind(5, written.resource_version).bind(6, written.json);
+    (void)writer_.exec("RELEASE one_write");
+  }
+  if (auto done = writer_.exec("COMMIT"); !done.ok()) {
+    (void)writer_.exec("ROLLBACK");
+    return fail_all(done.error());
+  }
+  if (listener_) {
+    for (const auto& change : committed) {
+      if (change) listener_(*change);
     }
-    if (auto done = change->run(); !done.ok()) return done.error();
-    if (side_record || type == ChangeType::deleted) {
-      auto side = side_record ? writer_.prepare(
+  }
+  return results;
+}
+
+base::Result<WriteResult> Store::apply(const PendingWrite& w, std::optional<Change>& committed) {
+  const ObjectKey& key = w.key;
+  const ChangeType type = w.type;
+  auto current = read_object(writer_, key);
+  if (!current.ok()) return current.error();
+  if (type == ChangeType::added && current->has_value()) {
+    return WriteResult{WriteOutcome::already_exists, **current};
+  }
+  if (type != ChangeType::added) {
+    if (!current->has_value()) return WriteResult{WriteOutcome::not_found, {}};
+    const StoredObject& existing = **current;
+    if ((w.preconditions.resource_version &&
+         *w.preconditions.resource_version != existing.resource_version) ||
+        (w.preconditions.uid && *w.preconditions.uid != existing.uid)) {
+      return WriteResult{WriteOutcome::conflict, existing};
+    }
+  }
+
+  auto last = read_meta(writer_, "last_rv");
+  if (!last.ok()) return last.error();
+  StoredObject written{key, type == ChangeType::added ? w.create_uid : (*current)->uid, *last + 1,
+                       w.render(*last + 1)};
+
+  auto change = type == ChangeType::deleted
+                    ? writer_.prepare(
+                          "DELETE FROM objects WHERE resource = ?1 AND namespace = ?2 "
+                          "AND name = ?3")
+                    : writer_.prepare(
+                          "INSERT OR REPLACE INTO objects (resource, namespace, name, uid, rv, "
+                          "json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!change.ok()) return change.error();
+  change->bind(1, key.resource).bind(2, key.name_space).bind(3, key.name);
+  if (type != ChangeType::deleted) {
+    change->bind(4, written.uid).bind(5, written.resource_version).bind(6, written.json);
+  }
+  if (auto done = change->run(); !done.ok()) return done.error();
+  if (w.side_record || type == ChangeType::deleted) {
+    auto side = w.side_record ? writer_.prepare(
                                     "INSERT OR REPLACE INTO side_records (owner_uid, value) "
                                     "VALUES (?1, ?2)")
                               : writer_.prepare("DELETE FROM side_records WHERE owner_uid = ?1");
-      if (!side.ok()) return side.error();
-      side->bind(1, written.uid);
-      if (side_record) side->bind(2, *side_record);
-      if (auto done = side->run(); !done.ok()) return done.error();
-    }
+    if (!side.ok()) return side.error();
+    side->bind(1, written.uid);
+    if (w.side_record) side->bind(2, *w.side_record);
+    if (auto done = side->run(); !done.ok()) return done.error();
+  }
 
-    auto log = writer_.prepare(
-        "INSERT INTO changes (rv, type, resource, namespace, name, uid, json) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (!log.ok()) return log.error();
-    log->bind(1, written.resource_version)
-        .bind(2, static_cast<std::int64_t>(type))
-        .bind(3, key.resource)
-        .bind(4, key.name_space)
-        .bind(5, key.name)
-        .bind(6, written.uid)
-        .bind(7, written.json);
-    if (auto done = log->run(); !done.ok()) return done.error();
-    if (auto done = write_meta(writer_, "last_rv", written.resource_version); !done.ok()) {
+  auto log = writer_.prepare(
+      "INSERT INTO changes (rv, type, resource, namespace, name, uid, json) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!log.ok()) return log.error();
+  log->bind(1, written.resource_version)
+      .bind(2, static_cast<std::int64_t>(type))
+      .bind(3, key.resource)
+      .bind(4, key.name_space)
+      .bind(5, key.name)
+      .bind(6, written.uid)
+      .bind(7, written.json);
+  if (auto done = log->run(); !done.ok()) return done.error();
+  if (auto done = write_meta(writer_, "last_rv", written.resource_version); !done.ok()) {
+    return done.error();
+  }
+
+  // Every write adds exactly one change, so "keep the newest N" is "drop rv <= last - N".
+  const std::int64_t drop_through = written.resource_version - options_.change_retention;
+  if (drop_through > 0) {
+    auto compact = writer_.prepare("DELETE FROM changes WHERE rv <= ?1");
+    if (!compact.ok()) return compact.error();
+    if (auto done = compact->bind(1, drop_through).run(); !done.ok()) return done.error();
+    if (auto done = write_meta(writer_, "compacted_rv", drop_through); !done.ok()) {
       return done.error();
     }
-
-    // Every write adds exactly one change, so "keep the newest N" is "drop rv <= last - N".
-    const std::int64_t drop_through = written.resource_version - options_.change_retention;
-    if (drop_through > 0) {
-      auto compact = writer_.prepare("DELETE FROM changes WHERE rv <= ?1");
-      if (!compact.ok()) return compact.error();
-      if (auto done = compact->bind(1, drop_through).run(); !done.ok()) return done.error();
-      if (auto done = write_meta(writer_, "compacted_rv", drop_through); !done.ok()) {
-        return done.error();
-      }
-    }
-    committed = Change{type, written};
-    return WriteResult{WriteOutcome::written, std::move(written)};
-  });
-  if (!result.ok()) {
-    return result.error().context(std::string(verb(type)) + ' ' + describe(key));
   }
-  if (result->outcome == WriteOutcome::written && listener_) listener_(*committed);
-  return result;
+  committed = Change{type, written};
+  return WriteResult{WriteOutcome::written, std::move(written)};
 }
 
 base::Result<std::optional<StoredObject>> Store::get(const ObjectKey& key) {

@@ -5,8 +5,12 @@
 // - Every acknowledged write is durable (WAL, synchronous=FULL); a failed write changes nothing,
 //   on disk or in memory. ENOSPC: disk full; EROFS: read-only state directory.
 // - The change log keeps the newest `change_retention` entries.
-// - One writer at a time (writes are serialised inside), many concurrent readers on a small pool
-//   of read-only connections. No lock is held outside a call.
+// - One writer at a time, many concurrent readers on a small pool of read-only connections. No
+//   lock is held outside a call. Writes that arrive while a transaction is being committed are
+//   committed together in the next one (group commit: one fsync for the group), each inside its
+//   own savepoint, so each keeps its own outcome: a conflict or a failed statement undoes only
+//   that write; a failed COMMIT fails every write of the group. A write's render callback may
+//   run on the thread of another writer of its group (the caller waits meanwhile).
 // - Side records: agent-private text kept per object uid (the Job controller's backoff record,
 //   spec §0 "durable backoff"), written in the same transaction as an update of its object so
 //   the two never disagree after a crash, removed with the object, and never served.
@@ -14,6 +18,7 @@
 //   writer's lock: it must only hand the change on (e.g. to a watch fan-out), never call back.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -84,14 +89,23 @@ class Store final : public api::ObjectStore {
  private:
   class Readers;
   Store(std::filesystem::path file, StoreOptions options, sqlite::Database writer);
+  struct PendingWrite;
   base::Result<WriteResult> write(const ObjectKey& key, ChangeType type,
                                   const std::string& create_uid, const Preconditions& preconditions,
                                   const Render& render,
                                   const std::optional<std::string>& side_record = std::nullopt);
+  // The leader's part of a group commit: one transaction for `group`, results into each.
+  std::vector<base::Result<WriteResult>> commit_group(const std::vector<PendingWrite*>& group);
+  // One write inside the group's transaction; `committed` gets its change when it is written.
+  base::Result<WriteResult> apply(const PendingWrite& w, std::optional<Change>& committed);
 
   std::filesystem::path file_;
   StoreOptions options_;
-  std::mutex write_mutex_;
+  std::mutex queue_mutex_;  // guards queue_ and leading_
+  std::condition_variable group_done_;
+  std::vector<PendingWrite*> queue_;
+  bool leading_ = false;
+  std::mutex write_mutex_;  // guards writer_ and listener_
   sqlite::Database writer_;
   std::function<void(const Change&)> listener_;
   std::unique_ptr<Readers> readers_;

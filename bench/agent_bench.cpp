@@ -6,7 +6,8 @@
 // Prints: wall time and pods/s of the baseline pool and of the agent (with the upstream 1 s
 // pod-event batch and with a 10 ms one), the ratios (goal <= 2x), and RSS figures (goals
 // <= 10 MiB idle, <= 40 MiB after 1000 finished Jobs). Needs root (namespaces, cgroups).
-// Run: build/release/bench/agent_bench [pods] [jobs]
+// Run: build/release/bench/agent_bench [pods] [jobs] [--profile]
+// --profile: only the agent with the 10 ms batch (for `perf record`), no baseline, no RSS.
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,11 +23,13 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include "agent/agent.hpp"
 #include "api/job_create.hpp"
 #include "api/job_encode.hpp"
 #include "api/yaml_codec.hpp"
+#include "base/resident_set.hpp"
 
 namespace fs = std::filesystem;
 
@@ -148,6 +151,7 @@ AgentRun run_agent(int jobs, int completions, int parallelism, bool indexed,
       return {};
     }
     agent::Agent& a = **opened;
+    base::trim_resident_set();  // as `batchlet serve` does before its loop
     out.rss_before_kib = rss_kib();
     std::vector<std::string> uids;
     const auto start = Clock::now();
@@ -166,8 +170,11 @@ AgentRun run_agent(int jobs, int completions, int parallelism, bool indexed,
     out.seconds = seconds_since(start);
     out.rss_after_kib = rss_kib();
     if (!ran.ok()) std::fprintf(stderr, "agent: %s\n", ran.error().message().c_str());
+    // The cgroups of finished pods stay until their Jobs are deleted; the bench leaves nothing.
+    if (auto removed = a.remove_cgroup_tree(); !removed.ok()) {
+      std::fprintf(stderr, "agent: %s\n", removed.error().message().c_str());
+    }
   }
-  // The cgroups of finished pods stay until their Jobs are deleted; the bench leaves nothing.
   std::error_code ec;
   fs::remove_all(dir, ec);
   return out;
@@ -182,6 +189,12 @@ int main(int argc, char** argv) {
   }
   const int pods = argc > 1 ? std::atoi(argv[1]) : 1000;
   const int jobs = argc > 2 ? std::atoi(argv[2]) : 1000;
+  if (argc > 3 && std::string_view(argv[3]) == "--profile") {
+    const AgentRun run = run_agent(1, pods, 50, true, std::chrono::milliseconds(10));
+    std::printf("agent, 10 ms pod-event batch: %.2f s, %.0f pods/s\n", run.seconds,
+                pods / run.seconds);
+    return run.seconds < 0 ? 1 : 0;
+  }
   const int parallel = 50;
   std::printf("agent_bench: %d-pod Indexed Job, /bin/true, parallelism %d\n", pods, parallel);
 

@@ -21,6 +21,7 @@
 #include "api/tls_material.hpp"
 #include "api/watch_hub.hpp"
 #include "base/file.hpp"
+#include "base/resident_set.hpp"
 #include "base/unique_fd.hpp"
 #include "cli/run_command.hpp"
 
@@ -170,6 +171,8 @@ int serve(const ServeOptions& o) {
   server->start();
   say("batchlet serving on " + url + " and " + options.paths.socket().string() +
       "; kubeconfig: " + options.paths.kubeconfig().string());
+  // Recovery, TLS set-up and the libraries' start-up touched pages the idle agent never needs.
+  base::trim_resident_set();
   auto ran = agent.run(pipe->read.get());
   server->stop();
   for (int sig : {SIGINT, SIGTERM}) ::signal(sig, SIG_DFL);

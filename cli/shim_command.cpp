@@ -17,6 +17,7 @@ int shim_command(int argc, char** argv) {
   // Descriptor 3 is the report pipe when started by start_container(); run by hand, it is
   // simply absent.
   const int report_fd = ::fcntl(3, F_GETFD) >= 0 ? 3 : -1;
+  if (report_fd >= 0) runtime::detach_from_starter(report_fd);
   return runtime::run_shim(argv[2], report_fd, runtime::container_spawner());
 }
 

@@ -2,10 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -25,6 +23,7 @@
 #include "base/clock.hpp"
 #include "base/file.hpp"
 #include "base/paths.hpp"
+#include "base/resident_set.hpp"
 #include "base/unique_fd.hpp"
 #include "runtime/container_spec_json.hpp"
 #include "runtime/container_state.hpp"
@@ -85,58 +84,6 @@ void kill_orphans() {
     for (pid_t pid : pids) ::kill(pid, SIGKILL);  // our own unreaped children: no reuse race
     for (pid_t pid : pids) ::waitpid(pid, nullptr, 0);
   }
-}
-
-// The shim idles for the container's whole life, yet start-up (the dynamic loader, the spec's
-// parse) left most of the binary's and the shared libraries' pages mapped. Unmaps the pages of
-// every file mapping this process never modified (no anonymous page in it): their content
-// is the file's, so a later touch maps the same bytes again from the page cache. Mappings with
-// modified pages (relocations, .data) are left alone. Then returns free heap to the kernel.
-void trim_resident_set() {
-  auto smaps = base::read_file("/proc/self/smaps", 8 << 20);
-  if (!smaps) return;
-  struct Range {
-    std::uintptr_t start = 0, end = 0;
-    bool file = false;
-    bool modified = false;
-  };
-  std::vector<Range> ranges;
-  std::size_t pos = 0;
-  while (pos < smaps->size()) {
-    const auto nl = smaps->find('\n', pos);
-    const std::string_view line(smaps->data() + pos,
-                                (nl == std::string::npos ? smaps->size() : nl) - pos);
-    pos = nl == std::string::npos ? smaps->size() : nl + 1;
-    unsigned long start = 0, end = 0, inode = 0;
-    char perms[8] = {};
-    int name_at = 0;
-    const std::string copy(line);
-    if (std::sscanf(copy.c_str(), "%lx-%lx %7s %*s %*s %lu %n", &start, &end, perms, &inode,
-                    &name_at) >= 4 &&
-        line.find('-') < line.find(' ')) {
-      Range r;
-      r.start = start;
-      r.end = end;
-      r.file = inode != 0 && name_at > 0 && copy[static_cast<std::size_t>(name_at)] == '/';
-      ranges.push_back(r);
-      continue;
-    }
-    if (ranges.empty()) continue;
-    unsigned long kb = 0;
-    // Pages this process wrote to in a private file mapping are copies, counted as Anonymous.
-    // (Private_Dirty alone also counts page-cache pages not yet written back: not ours.)
-    if (std::sscanf(copy.c_str(), "Anonymous: %lu kB", &kb) == 1 && kb != 0) {
-      ranges.back().modified = true;
-    }
-  }
-  for (const Range& r : ranges) {
-    if (!r.file || r.modified) continue;
-    void* at = reinterpret_cast<void*>(r.start);
-    // MADV_RANDOM also turns off fault-around, which would map 64 KiB around every later touch.
-    ::madvise(at, r.end - r.start, MADV_RANDOM);
-    ::madvise(at, r.end - r.start, MADV_DONTNEED);
-  }
-  ::malloc_trim(0);
 }
 
 class Shim {
@@ -231,7 +178,8 @@ class Shim {
     if (cticks) state_.container_start_ticks = *cticks;
     if (auto w = write_shim_state(paths_.state(), state_); !w) return w;
     report(report_fd_, "started " + std::to_string(state_.container_pid) + "\n");
-    trim_resident_set();
+    // The shim idles for the container's whole life: start-up's pages need not stay.
+    base::trim_resident_set();
     return {};
   }
 
@@ -377,6 +325,16 @@ class Shim {
 };
 
 }  // namespace
+
+void detach_from_starter(int report_fd) {
+  const pid_t child = ::fork();
+  if (child > 0) ::_exit(0);
+  if (child < 0) {
+    int fd = report_fd;
+    report(fd, "error start shim: fork: " + std::string(std::strerror(errno)) + "\n");
+    ::_exit(1);
+  }
+}
 
 int run_shim(const std::filesystem::path& state_dir, int report_fd, const Spawner& spawner) {
   Shim shim(state_dir, report_fd, spawner);

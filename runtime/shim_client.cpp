@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -24,42 +25,49 @@ namespace {
 
 constexpr int kShimReportFd = 3;
 
-// Async-signal-safe decimal formatting for the pre-exec failure report.
-void write_errno_report(int fd, int err) {
-  char buf[32] = "exec-failed ";
-  std::size_t n = 12;
-  char digits[12];
-  std::size_t d = 0;
-  do {
-    digits[d++] = static_cast<char>('0' + err % 10);
-    err /= 10;
-  } while (err > 0 && d < sizeof digits);
-  while (d > 0) buf[n++] = digits[--d];
-  buf[n++] = '\n';
-  (void)!::write(fd, buf, n);
-}
-
-// The grandchild: becomes the shim. Only async-signal-safe calls.
-[[noreturn]] void exec_shim(int null_fd, int log_fd, int report_fd, const char* binary,
-                            char* const* argv) {
-  // Move the three sources above the targets first, so no dup2 clobbers another source.
-  const int null_hi = ::fcntl(null_fd, F_DUPFD, 10);
-  const int log_hi = ::fcntl(log_fd, F_DUPFD, 10);
-  const int report_hi = ::fcntl(report_fd, F_DUPFD, 10);
-  if (null_hi < 0 || log_hi < 0 || report_hi < 0 || ::dup2(null_hi, 0) < 0 ||
-      ::dup2(null_hi, 1) < 0 || ::dup2(log_hi, 2) < 0 || ::dup2(report_hi, kShimReportFd) < 0) {
-    write_errno_report(report_fd, errno);
-    ::_exit(127);
+// Spawns `binary` (the shim) in a new session with /dev/null on stdin and stdout, `log_fd` on
+// stderr, `report_fd` as descriptor 3 and nothing else open, from "/" with no signal blocked and
+// an empty environment. posix_spawn() shares the agent's memory until the exec (CLONE_VFORK),
+// so a big agent is not copied for every container.
+base::Result<pid_t> spawn_shim(int null_fd, int log_fd, int report_fd, const std::string& binary,
+                               char* const* argv) {
+  // The sources move above the targets first, so no dup2 clobbers another source.
+  base::UniqueFd sources[3];
+  const int wanted[3] = {null_fd, log_fd, report_fd};
+  for (int i = 0; i < 3; ++i) {
+    sources[i].reset(::fcntl(wanted[i], F_DUPFD_CLOEXEC, 10));
+    if (!sources[i].valid()) return base::Error::from_errno("start shim: dup", errno);
   }
-  ::syscall(SYS_close_range, kShimReportFd + 1, ~0U, 0);
-  (void)!::chdir("/");  // hold no directory of the agent's busy
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  if (int err = ::posix_spawn_file_actions_init(&actions); err != 0) {
+    return base::Error::from_errno("start shim: posix_spawn_file_actions_init", err);
+  }
+  if (int err = ::posix_spawnattr_init(&attr); err != 0) {
+    ::posix_spawn_file_actions_destroy(&actions);
+    return base::Error::from_errno("start shim: posix_spawnattr_init", err);
+  }
   sigset_t none;
   sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  int err = 0;
+  const auto step = [&err](int rc) {
+    if (err == 0) err = rc;
+  };
+  step(::posix_spawn_file_actions_adddup2(&actions, sources[0].get(), 0));
+  step(::posix_spawn_file_actions_adddup2(&actions, sources[0].get(), 1));
+  step(::posix_spawn_file_actions_adddup2(&actions, sources[1].get(), 2));
+  step(::posix_spawn_file_actions_adddup2(&actions, sources[2].get(), kShimReportFd));
+  step(::posix_spawn_file_actions_addclosefrom_np(&actions, kShimReportFd + 1));
+  step(::posix_spawn_file_actions_addchdir_np(&actions, "/"));  // hold no directory busy
+  step(::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK));
+  step(::posix_spawnattr_setsigmask(&attr, &none));
+  pid_t pid = -1;
   char* const envp[] = {nullptr};
-  ::execve(binary, argv, envp);
-  write_errno_report(kShimReportFd, errno);
-  ::_exit(127);
+  if (err == 0) err = ::posix_spawn(&pid, binary.c_str(), &actions, &attr, argv, envp);
+  ::posix_spawnattr_destroy(&attr);
+  ::posix_spawn_file_actions_destroy(&actions);
+  if (err != 0) return base::Error::from_errno("exec shim " + binary, err);
+  return pid;
 }
 
 base::Result<std::string> read_report(int fd) {
@@ -131,31 +139,25 @@ base::Result<ContainerHandle> start_container(const StartRequest& request) {
   std::string arg0 = "batchlet", arg1 = "shim", arg2 = paths.dir.string();
   char* const argv[] = {arg0.data(), arg1.data(), arg2.data(), nullptr};
 
-  const pid_t middle = ::fork();
-  if (middle < 0) return base::Error::from_errno("fork", errno);
-  if (middle == 0) {
-    ::setsid();  // its own session: no terminal signals, no process group shared with the agent
-    const pid_t shim = ::fork();
-    if (shim != 0) ::_exit(shim < 0 ? 1 : 0);
-    exec_shim(null_fd.get(), log_fd.get(), report->write.get(), binary.c_str(), argv);
-  }
+  // The shim detaches itself (detach_from_starter): the process spawned here exits at once.
+  auto middle = spawn_shim(null_fd.get(), log_fd.get(), report->write.get(), binary, argv);
   report->write.reset();
+  if (!middle.ok()) return middle.error();
   int status = 0;
-  while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(*middle, &status, 0) < 0 && errno == EINTR) {
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return base::Error("start shim: fork failed");
-  }
+  const bool detached = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
   auto text = read_report(report->read.get());
   if (!text) return text.error();
-  if (text->rfind("exec-failed ", 0) == 0) {
-    return base::Error::from_errno("exec shim " + binary, std::atoi(text->c_str() + 12));
-  }
   if (text->rfind("error ", 0) == 0) {
     std::string message = text->substr(6);
     if (!message.empty() && message.back() == '\n') message.pop_back();
     return base::Error(std::move(message));
+  }
+  if (!detached) {
+    return base::Error("start shim: it exited with status " + std::to_string(status) + " (see " +
+                       paths.shim_log().string() + ")");
   }
   if (text->rfind("started ", 0) != 0) {
     return base::Error("start shim: it exited without reporting (see " + paths.shim_log().string() +

@@ -4,10 +4,12 @@
 //
 // Contract:
 // - start_container() prepares the state directory (spec.json, shim.json; a previous run's
-//   state.json/exit.json are removed), starts `<shim_binary> shim <state-dir>` double-forked in
-//   its own session (so it is no child of the caller and outlives it), and returns once the
-//   container runs, or with the precise start error (which the shim also records in exit.json).
-//   Only async-signal-safe calls run between fork and exec: safe in a multi-threaded agent.
+//   state.json/exit.json are removed), spawns `<shim_binary> shim <state-dir>` in its own session
+//   with posix_spawn (vfork-style: the agent's memory is not copied, and nothing but the
+//   spawn's own steps runs before the exec, so it is safe in a multi-threaded agent); the shim
+//   forks itself away (detach_from_starter), so it is no child of the caller and outlives it.
+//   Returns once the container runs, or with the precise start error (which the shim also
+//   records in exit.json).
 // - A ContainerHandle's shim_pidfd polls readable once the shim has exited; then
 //   collect_exit() returns the exit status, or an error saying the container was lost (the shim
 //   died without recording one).

@@ -8,9 +8,11 @@ packages=(
   # build
   cmake ninja-build g++ pkg-config clang-format
   # libraries (libboost1.81-dev, not libboost-dev: the two conflict; catch2 is v2)
-  libseccomp-dev libcgroup-dev libboost1.81-dev nlohmann-json3-dev libyaml-cpp-dev
+  libseccomp-dev libboost1.81-dev nlohmann-json3-dev libyaml-cpp-dev
   libspdlog-dev catch2 libsystemd-dev libsqlite3-dev libcli11-dev libssl-dev libarchive-dev
   libcap-dev
+  # static archives of libarchive's compressors, for the release binary (cmake/ThirdParty.cmake)
+  libzstd-dev liblz4-dev libacl1-dev
   libprotobuf-dev protobuf-compiler
   # run and test time: the demo's perl; Math::BigInt 1.999838, because Debian 12's core 1.999830
   # dies computing more than 1000 digits of pi (the docs' bpi(2000)); the Python client; a

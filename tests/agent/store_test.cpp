@@ -5,6 +5,8 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,8 +16,11 @@
 
 namespace {
 
+using agent::Change;
 using agent::ChangeType;
 using agent::ObjectKey;
+using agent::Preconditions;
+using agent::ResourceVersion;
 using agent::Store;
 using agent::WriteOutcome;
 using store_test::json_at;
@@ -283,4 +288,69 @@ TEST_CASE("readers see consistent snapshots while a writer works", "[unit]") {
   auto listed = store->list("pods", std::nullopt);
   REQUIRE(listed.ok());
   CHECK(listed->objects.size() == kWrites);
+}
+
+TEST_CASE("concurrent writers are committed in groups, each write with its own outcome", "[unit]") {
+  TempDir dir;
+  auto store = open_store(dir.path() / "state.db");
+  REQUIRE(store->create({"pods", "default", "shared"}, "u-shared", json_at("shared")).ok());
+  std::mutex seen_mutex;
+  std::vector<ResourceVersion> seen;
+  store->set_commit_listener([&](const Change& change) {
+    std::lock_guard lock(seen_mutex);
+    seen.push_back(change.object.resource_version);
+  });
+
+  // Every thread creates its own objects and, in between, updates one shared object with a
+  // resourceVersion that is stale for all but (at most) one of them: the conflicts must undo
+  // nothing else of their groups. Renders that throw fail alone too.
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 40;
+  std::atomic<int> created{0}, conflicts{0}, updated{0}, render_errors{0}, other{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string name = "p" + std::to_string(t) + "-" + std::to_string(i);
+        auto made = store->create({"pods", "default", name}, "u-" + name, json_at(name));
+        if (made.ok() && made->outcome == WriteOutcome::written) ++created;
+        Preconditions stale;
+        stale.resource_version = 1;  // the shared object's first version
+        auto update = store->update({"pods", "default", "shared"}, stale, json_at("shared"));
+        if (!update.ok()) {
+          ++other;
+        } else if (update->outcome == WriteOutcome::conflict) {
+          ++conflicts;
+        } else if (update->outcome == WriteOutcome::written) {
+          ++updated;
+        }
+        auto thrown = store->create(
+            {"pods", "default", name + "-x"}, "u-x",
+            [](ResourceVersion) -> std::string { throw std::runtime_error("render failed"); });
+        if (!thrown.ok()) {
+          ++render_errors;
+          CHECK_THAT(thrown.error().message(), Catch::Matchers::Contains("render failed"));
+        }
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  CHECK(created.load() == kThreads * kPerThread);
+  CHECK(updated.load() == 1);
+  CHECK(conflicts.load() == kThreads * kPerThread - 1);
+  CHECK(render_errors.load() == kThreads * kPerThread);
+  CHECK(other.load() == 0);
+
+  // Versions are dense and announced in order, one per committed write.
+  const std::size_t written = kThreads * kPerThread + 1;
+  REQUIRE(seen.size() == written);
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    CHECK(seen[i] == static_cast<ResourceVersion>(i + 2));
+  auto listed = store->list("pods", std::nullopt);
+  REQUIRE(listed.ok());
+  CHECK(listed->objects.size() == kThreads * kPerThread + 1);
+  CHECK(listed->resource_version == static_cast<ResourceVersion>(written + 1));
+  auto changes = store->changes_since(1);
+  REQUIRE(changes.ok());
+  CHECK(changes->changes.size() == written);
 }
