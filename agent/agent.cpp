@@ -60,7 +60,7 @@ class Agent::Impl {
         pod_control_(*store_, clock_, events_, options_.node_name),
         pod_status_(*store_),
         controller_(clock_, pod_control_, job_events_, options_.controller),
-        syncer_(*store_, clock_, controller_),
+        syncer_(*store_, clock_, controller_, events_),
         gc_(*store_, clock_),
         pods_(clock_, pod_status_, events_, pod_manager_options()) {}
 

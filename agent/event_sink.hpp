@@ -1,10 +1,13 @@
 // agent/event_sink.hpp: where every component of the agent reports core/v1 Events (the job
 // controller as "job-controller", the pod manager as "kubelet", spec §7).
 //
-// Contract: record() never fails and never blocks on I/O for long: the store-backed sink
-// (agent/event_store.hpp) folds a repeat of the same (object, type, reason, message, source)
+// Contract: record() never fails and never waits for I/O: the store-backed sink
+// (agent/event_store.hpp) queues the Event and writes it in the background (as client-go's
+// event broadcaster does), folds a repeat of the same (object, type, reason, message, source)
 // into the existing Event's count and lastTimestamp, as the API server's event correlator does,
-// and logs a write that fails instead of reporting it. Safe to call from any thread.
+// and logs a write that fails instead of reporting it. flush() returns once every Event recorded
+// before the call is written (or dropped): a component calls it before writing a status the
+// Events explain, so nobody sees the status without them. Safe to call from any thread.
 #pragma once
 
 #include <string>
@@ -29,6 +32,7 @@ class EventSink {
   // type: "Normal" | "Warning"; component: "job-controller" | "kubelet".
   virtual void record(const InvolvedObject& object, std::string_view type, std::string_view reason,
                       std::string_view message, std::string_view component) = 0;
+  virtual void flush() {}
 };
 
 }  // namespace agent

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <utility>
 #include <vector>
 
 #include "api/names.hpp"
@@ -36,61 +37,121 @@ api::Render render(api::Event event) {
 
 }  // namespace
 
-StoreEventSink::StoreEventSink(api::ObjectStore& store, const base::Clock& clock,
-                               std::string node_name)
-    : store_(store), clock_(clock), node_name_(std::move(node_name)), rng_(api::seeded_engine()) {}
+StoreEventSink::StoreEventSink(Store& store, const base::Clock& clock, std::string node_name)
+    : store_(store), clock_(clock), node_name_(std::move(node_name)), rng_(api::seeded_engine()) {
+  writer_ = std::thread([this] { write_queued(); });
+}
+
+StoreEventSink::~StoreEventSink() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  queued_cv_.notify_all();
+  writer_.join();
+}
 
 void StoreEventSink::record(const InvolvedObject& object, std::string_view type,
                             std::string_view reason, std::string_view message,
                             std::string_view component) {
   const base::TimePoint now = clock_.now();
-  std::lock_guard lock(mutex_);
   SeriesKey key{object.uid, std::string(type), std::string(reason), std::string(message),
                 std::string(component)};
+  std::lock_guard lock(mutex_);
   if (auto found = series_.find(key); found != series_.end()) {
     Series& series = found->second;
     if (series.event.last_timestamp && now - *series.event.last_timestamp < kEventDedupWindow) {
-      api::Event next = series.event;
-      next.count += 1;
-      next.last_timestamp = now;
-      auto written = store_.update({kEvents, next.metadata.namespace_, next.metadata.name},
-                                   api::Preconditions{std::nullopt, series.uid}, render(next));
-      if (written.ok() && written->outcome == api::WriteOutcome::written) {
-        series.event = std::move(next);
-        return;
-      }
-      // Gone (pruned or deleted by a user): start a new series below.
+      series.event.count += 1;
+      series.event.last_timestamp = now;
+      queue_.push_back(Queued{std::move(key), series.event, series.uid, false});
+      ++queued_count_;
+      queued_cv_.notify_one();
+      return;
     }
     series_.erase(found);
   }
-
   api::Event event;
-  event.metadata.name = event_name(object.name, now, rng_);
-  event.metadata.namespace_ = object.name_space.empty() ? "default" : object.name_space;
-  event.metadata.uid = api::new_uid(rng_);
-  event.metadata.creation_timestamp = now;
   event.involved_object = {object.kind,      object.name_space,  object.name,
                            object.uid,       object.api_version, object.resource_version,
                            object.field_path};
+  event.metadata.namespace_ = object.name_space.empty() ? "default" : object.name_space;
   event.reason = std::string(reason);
   event.message = std::string(message);
   event.source = {std::string(component), node_name_};
-  event.first_timestamp = now;
-  event.last_timestamp = now;
-  event.count = 1;
   event.type = std::string(type);
   event.reporting_component = std::string(component);
   event.reporting_instance = node_name_;
+  start_series(std::move(key), std::move(event), now);
+}
+
+void StoreEventSink::start_series(SeriesKey key, api::Event event, base::TimePoint now,
+                                  bool retry) {
+  event.metadata.name = event_name(event.involved_object.name, now, rng_);
+  event.metadata.uid = api::new_uid(rng_);
+  event.metadata.creation_timestamp = now;
+  event.first_timestamp = now;
+  event.last_timestamp = now;
+  event.count = 1;
   const std::string uid = event.metadata.uid;
-  auto written =
-      store_.create({kEvents, event.metadata.namespace_, event.metadata.name}, uid, render(event));
-  if (!written.ok()) {
-    spdlog::warn("record event {} for {} {}/{}: {}", reason, object.kind, object.name_space,
-                 object.name, written.error().message());
-    return;
+  series_.insert_or_assign(key, Series{event, uid});
+  queue_.push_back(Queued{std::move(key), std::move(event), uid, true});
+  if (!retry) ++queued_count_;  // a retry keeps the place of the write it replaces
+  queued_cv_.notify_one();
+}
+
+void StoreEventSink::flush() {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = queued_count_;
+  written_cv_.wait(lock, [&] { return written_count_ >= target; });
+}
+
+void StoreEventSink::write_queued() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    queued_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything is written
+    std::vector<Queued> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    std::vector<Store::GroupWrite> writes;
+    writes.reserve(batch.size());
+    for (const Queued& q : batch) {
+      Store::GroupWrite w;
+      w.type = q.create ? ChangeType::added : ChangeType::modified;
+      w.key = {kEvents, q.event.metadata.namespace_, q.event.metadata.name};
+      w.uid = q.uid;
+      if (!q.create) w.preconditions.uid = q.uid;
+      w.render = render(q.event);
+      writes.push_back(std::move(w));
+    }
+    auto results = store_.write_group(writes);
+    lock.lock();
+    std::uint64_t retried = 0;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Queued& q = batch[i];
+      const auto& result = results[i];
+      if (result.ok() && result->outcome == api::WriteOutcome::written) continue;
+      if (!result.ok()) {
+        spdlog::warn("record event {} for {} {}/{}: {}", q.event.reason,
+                     q.event.involved_object.kind, q.event.involved_object.namespace_,
+                     q.event.involved_object.name, result.error().message());
+      }
+      auto series = series_.find(q.key);
+      const bool current = series != series_.end() && series->second.uid == q.uid;
+      if (current) series_.erase(series);
+      // A repeat whose Event is gone (pruned, or deleted by a user), or a new Event whose name
+      // was taken (same object, same nanosecond), starts the series again.
+      const bool retry =
+          result.ok() && (q.create ? result->outcome == api::WriteOutcome::already_exists
+                                   : result->outcome == api::WriteOutcome::not_found);
+      if (retry && current) {
+        start_series(q.key, q.event, clock_.now(), true);
+        ++retried;
+      }
+    }
+    written_count_ += batch.size() - retried;
+    written_cv_.notify_all();
   }
-  if (written->outcome != api::WriteOutcome::written) return;
-  series_.emplace(std::move(key), Series{std::move(event), uid});
 }
 
 std::size_t StoreEventSink::prune(base::TimePoint now) {
@@ -122,13 +183,12 @@ std::size_t StoreEventSink::prune(base::TimePoint now) {
                               [&stored](api::ResourceVersion) { return stored; });
     if (gone.ok() && gone->outcome == api::WriteOutcome::written) ++removed;
   }
-  if (removed > 0) {
-    std::lock_guard lock(mutex_);
-    std::erase_if(series_, [&](const auto& entry) {
-      return entry.second.event.last_timestamp &&
-             now - *entry.second.event.last_timestamp >= kEventTtl;
-    });
-  }
+  // A series past its dedup window is never bumped again: its memory can go.
+  std::lock_guard lock(mutex_);
+  std::erase_if(series_, [&](const auto& entry) {
+    return !entry.second.event.last_timestamp ||
+           now - *entry.second.event.last_timestamp >= kEventDedupWindow;
+  });
   return removed;
 }
 

@@ -128,6 +128,7 @@ JobSyncOutcome JobSyncer::sync(const CachedJob& cached,
                  result.error.error().message());
   }
   if (result.status_changed || result.backoff_changed || !side->has_value()) {
+    events_.flush();
     api::Job updated = job;
     updated.status = result.status;
     const nlohmann::ordered_json status = api::encode_job(updated)["status"];

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/event_sink.hpp"
 #include "agent/informer.hpp"
 #include "agent/job_controller.hpp"
 #include "agent/store.hpp"
@@ -33,8 +34,10 @@ std::optional<BackoffRecord> decode_backoff_record(const std::string& text);
 
 class JobSyncer {
  public:
-  JobSyncer(Store& store, const base::Clock& clock, JobController& controller)
-      : store_(store), clock_(clock), controller_(controller) {}
+  // `events`: the sink the controller records into; flushed before a status is written, so the
+  // Events of a transition are in the store before the status that shows it.
+  JobSyncer(Store& store, const base::Clock& clock, JobController& controller, EventSink& events)
+      : store_(store), clock_(clock), controller_(controller), events_(events) {}
 
   JobSyncOutcome sync(const CachedJob& job, const std::vector<const CachedPod*>& candidates);
 
@@ -42,6 +45,7 @@ class JobSyncer {
   Store& store_;
   const base::Clock& clock_;
   JobController& controller_;
+  EventSink& events_;
 };
 
 }  // namespace agent

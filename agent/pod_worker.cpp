@@ -118,6 +118,7 @@ std::optional<base::TimePoint> PodWorker::deadline() const {
 void PodWorker::write_status() {
   pod_.status.phase = pod_phase(pod_.spec, pod_.status);
   refresh_conditions(pod_.spec, pod_.status, deps_.clock->now());
+  deps_.events->flush();  // the Events that explain this status go first
   if (auto written = deps_.status->update_status(snapshot()); !written.ok()) {
     spdlog::warn("pod {}: {}", pod_.metadata.name, written.error().message());
   }

@@ -33,6 +33,13 @@ std::string_view verb(ChangeType type) {
   return "write";
 }
 
+// A write's error says which write it was: "update pods default/x: database or disk is full".
+base::Result<WriteResult> with_context(base::Result<WriteResult> result, ChangeType type,
+                                       const ObjectKey& key) {
+  if (result.ok()) return result;
+  return result.error().context(std::string(verb(type)) + ' ' + describe(key));
+}
+
 base::Result<std::int64_t> read_meta(sqlite::Database& db, std::string_view key) {
   auto statement = db.prepare("SELECT value FROM meta WHERE key = ?1");
   if (!statement.ok()) return statement.error();
@@ -216,11 +223,40 @@ base::Result<WriteResult> Store::write(const ObjectKey& key, ChangeType type,
                                        const Preconditions& preconditions, const Render& render,
                                        const std::optional<std::string>& side_record) {
   PendingWrite w{key, type, create_uid, preconditions, render, side_record, {}};
+  submit({&w});
+  return with_context(std::move(*w.result), type, key);
+}
+
+std::vector<base::Result<WriteResult>> Store::write_group(const std::vector<GroupWrite>& writes) {
+  static const std::optional<std::string> kNoSideRecord;
+  std::vector<PendingWrite> pending;
+  pending.reserve(writes.size());
+  for (const GroupWrite& g : writes) {
+    pending.push_back(
+        PendingWrite{g.key, g.type, g.uid, g.preconditions, g.render, kNoSideRecord, {}});
+  }
+  std::vector<PendingWrite*> queued;
+  for (PendingWrite& w : pending) queued.push_back(&w);
+  submit(queued);
+  std::vector<base::Result<WriteResult>> results;
+  results.reserve(pending.size());
+  for (PendingWrite& w : pending)
+    results.push_back(with_context(std::move(*w.result), w.type, w.key));
+  return results;
+}
+
+void Store::submit(const std::vector<PendingWrite*>& writes) {
   std::unique_lock lock(queue_mutex_);
-  queue_.push_back(&w);
-  // Whoever finds no leader leads: it takes everything queued so far (its own write included,
-  // unless an earlier leader already took and committed it) and commits it as one group.
-  while (!w.result) {
+  queue_.insert(queue_.end(), writes.begin(), writes.end());
+  const auto all_done = [&] {
+    for (const PendingWrite* w : writes) {
+      if (!w->result) return false;
+    }
+    return true;
+  };
+  // Whoever finds no leader leads: it takes everything queued so far (its own writes included,
+  // unless an earlier leader already took and committed them) and commits it as one group.
+  while (!all_done()) {
     if (leading_) {
       group_done_.wait(lock);
       continue;
@@ -235,10 +271,6 @@ base::Result<WriteResult> Store::write(const ObjectKey& key, ChangeType type,
     leading_ = false;
     group_done_.notify_all();
   }
-  if (!w.result->ok()) {
-    return w.result->error().context(std::string(verb(type)) + ' ' + describe(key));
-  }
-  return std::move(*w.result);
 }
 
 std::vector<base::Result<WriteResult>> Store::commit_group(

@@ -72,6 +72,17 @@ class Store final : public api::ObjectStore {
                                                     const Preconditions& preconditions,
                                                     const Render& render,
                                                     const std::string& side_record);
+  // Several writes submitted at once: committed in one group (see the contract), each with its
+  // own outcome, in order. For writers with many small independent writes (events).
+  struct GroupWrite {
+    ChangeType type = ChangeType::added;  // added: create, modified: update, deleted: remove
+    ObjectKey key;
+    std::string uid;  // of a created object
+    Preconditions preconditions;
+    Render render;
+  };
+  std::vector<base::Result<WriteResult>> write_group(const std::vector<GroupWrite>& writes);
+
   // The side record of the object with `owner_uid`, if one was written.
   base::Result<std::optional<std::string>> side_record(const std::string& owner_uid);
 
@@ -94,6 +105,8 @@ class Store final : public api::ObjectStore {
                                   const std::string& create_uid, const Preconditions& preconditions,
                                   const Render& render,
                                   const std::optional<std::string>& side_record = std::nullopt);
+  // Queues `writes` and returns once each has its result (leading a group when nobody does).
+  void submit(const std::vector<PendingWrite*>& writes);
   // The leader's part of a group commit: one transaction for `group`, results into each.
   std::vector<base::Result<WriteResult>> commit_group(const std::vector<PendingWrite*>& group);
   // One write inside the group's transaction; `committed` gets its change when it is written.

@@ -23,7 +23,7 @@ struct SyncFixture : agent_test::StoreFixture {
   agent::StorePodControl control{*store, clock, events, "node-1"};
   agent::StorePodStatus status{*store};
   agent::JobController controller{clock, control, recorder};
-  agent::JobSyncer syncer{*store, clock, controller};
+  agent::JobSyncer syncer{*store, clock, controller, events};
   agent::Informer informer;
   api::ResourceVersion seen = 0;
 
@@ -131,6 +131,7 @@ TEST_CASE("a job syncs through the store: pods created, counted, Complete", "[un
     CHECK(p->pod.metadata.finalizers.empty());  // tracking finalizers gone once counted
   }
   // The events the controller recorded went into the store as Events about the job.
+  f.events.flush();
   auto events = f.store->list("events", "default");
   REQUIRE(events.ok());
   int created_events = 0;
@@ -167,7 +168,7 @@ TEST_CASE("the backoff record is persisted with the status and read back after a
   // A new agent (fresh informer and controller) 4 s later waits the remaining 6 s.
   f.clock.advance(std::chrono::seconds(4));
   agent::JobController fresh(f.clock, f.control, f.recorder);
-  agent::JobSyncer syncer(*f.store, f.clock, fresh);
+  agent::JobSyncer syncer(*f.store, f.clock, fresh, f.events);
   f.load();
   const agent::CachedJob* job = f.informer.job(uid);
   auto again = syncer.sync(*job, f.informer.candidate_pods(*job));

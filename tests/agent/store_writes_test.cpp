@@ -1,7 +1,11 @@
 // The agent's writes to stored objects: read-modify-write with the finalizer rule, graceful pod
 // deletion, pods created for a Job, pod status, events with series, and deletion propagation.
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "agent/event_store.hpp"
 #include "agent/garbage_collector.hpp"
@@ -38,6 +42,7 @@ struct PodFixture : StoreFixture {
   }
   agent::ObjectKey key(const agent::CreatedPod& pod) { return {"pods", "default", pod.name}; }
   json events_list() {
+    events.flush();  // the sink writes in the background
     auto listed = store->list("events", "default");
     REQUIRE(listed.ok());
     json out = json::array();
@@ -224,6 +229,52 @@ TEST_CASE("repeated events become one event with a count, and old ones are prune
   recorder.record(f.job, "Normal", "SuccessfulCreate", "Created pod: pi-abcde");
   REQUIRE(f.events_list().size() == 1);
   CHECK(f.events_list()[0]["count"] == 1);
+}
+
+TEST_CASE("events recorded from many threads are written in the background, none lost", "[unit]") {
+  StoreFixture f;
+  constexpr int kThreads = 6;
+  constexpr int kRepeats = 25;
+  {
+    agent::StoreEventSink events{*f.store, f.clock, "node-1"};
+    std::vector<std::thread> recorders;
+    for (int t = 0; t < kThreads; ++t) {
+      recorders.emplace_back([&, t] {
+        const agent::InvolvedObject pod{
+            "Pod", "v1", "default", "p" + std::to_string(t), "uid-" + std::to_string(t), "1", ""};
+        for (int i = 0; i < kRepeats; ++i) {
+          events.record(pod, "Warning", "BackOff", "Back-off restarting failed container",
+                        "kubelet");
+          events.record(pod, "Normal", "Pulled", "pull " + std::to_string(i), "kubelet");
+        }
+      });
+    }
+    for (auto& r : recorders) r.join();
+    events.flush();
+    auto listed = f.store->list("events", "default");
+    REQUIRE(listed.ok());
+    // Per pod: one BackOff series with every repeat counted, and one Event per distinct pull.
+    std::map<std::string, int> backoff_counts;
+    int pulled = 0;
+    for (const auto& o : listed->objects) {
+      const json e = json::parse(o.json);
+      if (e["reason"] == "BackOff") {
+        backoff_counts[e["involvedObject"]["name"].get<std::string>()] += e["count"].get<int>();
+      } else if (e["reason"] == "Pulled") {
+        ++pulled;
+      }
+    }
+    CHECK(pulled == kThreads * kRepeats);
+    REQUIRE(backoff_counts.size() == kThreads);
+    for (const auto& [pod, count] : backoff_counts) CHECK(count == kRepeats);
+
+    // What is still queued when the sink goes is written before it goes.
+    events.record({"Job", "batch/v1", "default", "late", "uid-late", "1", ""}, "Normal",
+                  "Completed", "Job completed", "job-controller");
+  }
+  auto listed = f.store->list("events", "default");
+  REQUIRE(listed.ok());
+  CHECK(listed->objects.size() == static_cast<std::size_t>(kThreads * kRepeats + kThreads + 1));
 }
 
 TEST_CASE("deletion propagation: background, foreground and orphan", "[unit]") {
