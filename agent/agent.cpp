@@ -22,6 +22,7 @@
 #include "agent/pod_manager.hpp"
 #include "agent/pod_writes.hpp"
 #include "agent/sync_queue.hpp"
+#include "agent/ttl_after_finished.hpp"
 #include "api/list_encode.hpp"
 #include "api/names.hpp"
 #include "api/rfc3339.hpp"
@@ -299,6 +300,24 @@ class Agent::Impl {
       log_error("sync job " + job->key.name_space + "/" + job->key.name, outcome.error);
     }
     if (outcome.requeue_after) queue_.add(uid, clock_.now() + *outcome.requeue_after);
+    collect_if_expired(*job);
+  }
+
+  // The TTL-after-finished controller (agent/ttl_after_finished.hpp): the job is synced again at
+  // its expiry, and then deleted in the foreground.
+  void collect_if_expired(const CachedJob &job) {
+    const auto expiry = ttl_expiry(job.job);
+    if (!expiry) return;
+    const base::TimePoint now = clock_.now();
+    if (*expiry > now) {
+      queue_.add(job.job.metadata.uid, *expiry);
+      return;
+    }
+    auto deleted = delete_expired_job(*store_, clock_, job);
+    if (!deleted.ok()) {
+      log_error("delete expired job " + job.key.name, deleted.error());
+      queue_.add(job.job.metadata.uid, now + kErrorRetry);
+    }
   }
 
   static void log_error(const std::string &what, const base::Status &status) {

@@ -5,9 +5,9 @@
 
 namespace agent {
 
-std::int32_t completion_index(const ControllerPod& pod) {
-  const auto it = pod.annotations.find(std::string(kJobCompletionIndexKey));
-  if (it == pod.annotations.end()) return kUnknownCompletionIndex;
+std::optional<std::int64_t> annotation_int(const ControllerPod& pod, std::string_view key) {
+  const auto it = pod.annotations.find(std::string(key));
+  if (it == pod.annotations.end()) return std::nullopt;
   std::string_view text = it->second;
   // strconv.Atoi: an optional sign, then at least one decimal digit, nothing else.
   bool negative = false;
@@ -15,14 +15,20 @@ std::int32_t completion_index(const ControllerPod& pod) {
     negative = text.front() == '-';
     text.remove_prefix(1);
   }
-  if (text.empty() || text.front() < '0' || text.front() > '9') return kUnknownCompletionIndex;
+  if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return kUnknownCompletionIndex;
-  if (negative && value != 0) return kUnknownCompletionIndex;
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return negative ? -value : value;
+}
+
+std::int32_t completion_index(const ControllerPod& pod) {
+  const auto value = annotation_int(pod, kJobCompletionIndexKey);
   // Completions are int32, so a larger index can never be valid.
-  if (value > std::numeric_limits<std::int32_t>::max()) return kUnknownCompletionIndex;
-  return static_cast<std::int32_t>(value);
+  if (!value || *value < 0 || *value > std::numeric_limits<std::int32_t>::max()) {
+    return kUnknownCompletionIndex;
+  }
+  return static_cast<std::int32_t>(*value);
 }
 
 bool is_terminal(const ControllerPod& pod) {
@@ -34,7 +40,8 @@ bool is_active(const ControllerPod& pod) { return !is_terminal(pod) && !pod.dele
 bool is_terminating(const ControllerPod& pod) { return pod.deletion_time && !is_terminal(pod); }
 
 bool only_replace_failed_pods(const api::Job& job) {
-  return job.spec.pod_replacement_policy.value_or("") == "Failed";
+  return job.spec.pod_replacement_policy.value_or("") == "Failed" ||
+         job.spec.pod_failure_policy.has_value();
 }
 
 bool is_pod_failed(const ControllerPod& pod, const api::Job& job) {

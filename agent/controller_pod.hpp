@@ -74,6 +74,10 @@ struct ControllerPod {
 // Upstream's unknownCompletionIndex: the annotation is missing, not an integer, or negative.
 inline constexpr std::int32_t kUnknownCompletionIndex = -1;
 
+// An integer annotation read like Go's strconv.Atoi (optional sign, decimal digits, fits 64
+// bits); nullopt when missing or malformed.
+std::optional<std::int64_t> annotation_int(const ControllerPod& pod, std::string_view key);
+
 // The completion index of the pod (annotation, read like Go's strconv.Atoi: optional sign,
 // decimal digits, must fit), or kUnknownCompletionIndex.
 std::int32_t completion_index(const ControllerPod& pod);
@@ -85,7 +89,8 @@ bool is_active(const ControllerPod& pod);
 // Being deleted and not terminal (upstream controller.IsPodTerminating).
 bool is_terminating(const ControllerPod& pod);
 
-// podReplacementPolicy Failed: terminating pods are neither failed nor replaced (spec §4.15).
+// podReplacementPolicy Failed, or any podFailurePolicy: terminating pods are neither failed nor
+// replaced (spec §4.15).
 bool only_replace_failed_pods(const api::Job& job);
 
 // Phase Failed; or, unless the job only replaces failed pods, being deleted without having

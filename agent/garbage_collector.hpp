@@ -18,12 +18,13 @@
 
 #include "agent/informer.hpp"
 #include "agent/store.hpp"
+#include "api/object_update.hpp"
 #include "base/clock.hpp"
 
 namespace agent {
 
-inline constexpr std::string_view kForegroundDeletionFinalizer = "foregroundDeletion";
-inline constexpr std::string_view kOrphanFinalizer = "orphan";
+using api::kForegroundDeletionFinalizer;
+using api::kOrphanFinalizer;
 
 class GarbageCollector {
  public:

@@ -17,11 +17,19 @@
 
 namespace agent {
 
-// Reasons and messages the controller writes that api/job.hpp does not name (spec §4.9).
+// Reasons and messages the controller writes that api/job.hpp does not name (spec §4.9,
+// §4.12-§4.14).
 inline constexpr std::string_view kReasonJobSuspended = "JobSuspended";
 inline constexpr std::string_view kMessageJobSuspended = "Job suspended";
 inline constexpr std::string_view kReasonJobResumed = "JobResumed";
 inline constexpr std::string_view kMessageJobResumed = "Job resumed";
+inline constexpr std::string_view kReasonPodFailurePolicy = "PodFailurePolicy";
+inline constexpr std::string_view kReasonMaxFailedIndexesExceeded = "MaxFailedIndexesExceeded";
+inline constexpr std::string_view kMessageMaxFailedIndexesExceeded =
+    "Job has exceeded the specified maximal number of failed indexes";
+inline constexpr std::string_view kReasonFailedIndexes = "FailedIndexes";
+inline constexpr std::string_view kMessageFailedIndexes = "Job has failed indexes";
+inline constexpr std::string_view kReasonSuccessPolicy = "SuccessPolicy";
 
 api::JobCondition new_condition(std::string_view type, std::string_view status,
                                 std::string_view reason, std::string_view message,

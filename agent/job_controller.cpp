@@ -4,8 +4,10 @@
 #include <unordered_set>
 
 #include "agent/backoff.hpp"
+#include "agent/index_failures.hpp"
 #include "agent/job_conditions.hpp"
 #include "agent/pod_creation.hpp"
+#include "agent/pod_failure_policy.hpp"
 #include "agent/pod_selection.hpp"
 #include "api/index_intervals.hpp"
 #include "base/limits.hpp"
@@ -61,11 +63,16 @@ struct JobController::Sync {
   std::int32_t failed = 0;
   api::IndexSet prev_succeeded_indexes;
   api::IndexSet succeeded_indexes;
+  bool per_index = false;        // backoffLimitPerIndex
+  api::IndexSet failed_indexes;  // meaningful with per_index
+  // backoffLimitPerIndex: the failed pod whose finalizer waits for its index's replacement.
+  std::map<std::int32_t, const ControllerPod*> last_failed_per_index;
   std::optional<api::JobCondition> finished;
   BackoffRecord new_backoff;
   bool second_step_pending = false;
 
   api::JobStatus& status() { return result.status; }
+  const ControllerPod* last_failed(std::int32_t index) const;
   bool valid_index(const ControllerPod& p) const {
     const std::int32_t ix = completion_index(p);
     return ix != kUnknownCompletionIndex && ix < completions;
@@ -133,6 +140,7 @@ SyncResult JobController::sync(const api::Job& job, const std::vector<Controller
   api::JobStatus& st = s.status();
   if (!st.uncounted_terminated_pods) st.uncounted_terminated_pods.emplace();
   s.indexed = is_indexed(job);
+  s.per_index = has_backoff_limit_per_index(job);
   s.completions = job.spec.completions.value_or(0);
   s.satisfied = expectations_.satisfied(uid);
   s.uncounted_succeeded.insert(st.uncounted_terminated_pods->succeeded.begin(),
@@ -156,13 +164,19 @@ SyncResult JobController::sync(const api::Job& job, const std::vector<Controller
     if (is_pod_failed(p, job) && !s.uncounted_failed.count(p.uid)) new_failed.push_back(&p);
   }
   const auto& uncounted = *st.uncounted_terminated_pods;
+  // Failures that match an Ignore rule of the podFailurePolicy are never counted (spec §4.13).
+  const auto new_counted_failures = std::count_if(
+      new_failed.begin(), new_failed.end(),
+      [&](const ControllerPod* p) { return match_pod_failure_policy(job, *p).counts(); });
   s.succeeded =
       st.succeeded + static_cast<std::int32_t>(new_succeeded.size() + uncounted.succeeded.size());
-  s.failed = st.failed + static_cast<std::int32_t>(new_failed.size() + uncounted.failed.size());
+  s.failed = st.failed + static_cast<std::int32_t>(new_counted_failures + uncounted.failed.size());
 
   const bool suspended = is_suspended(job);
   if (!st.start_time && !suspended) st.start_time = s.now;
-  s.new_backoff = update_backoff_record(backoff, new_succeeded, new_failed);
+  // Each index keeps its own backoff in its pods' annotations; the job-level record is unused
+  // (and would count a failed pod kept for its index at every sync).
+  s.new_backoff = s.per_index ? backoff : update_backoff_record(backoff, new_succeeded, new_failed);
 
   // Decision order of spec §4.5: earlier verdicts first, then failures, then successes.
   const std::int32_t backoff_limit =
@@ -171,6 +185,9 @@ SyncResult JobController::sync(const api::Job& job, const std::vector<Controller
     s.finished = *c;
   } else if (const api::JobCondition* t = st.true_condition(api::kConditionFailureTarget)) {
     s.finished = new_condition(api::kConditionFailed, kTrue, t->reason, t->message, s.now);
+  } else if (auto message = fail_job_message(job, pods)) {
+    s.finished = new_condition(api::kConditionFailureTarget, kTrue, kReasonPodFailurePolicy,
+                               *message, s.now);
   }
   if (!s.finished) {
     const auto deadline = job.spec.active_deadline_seconds;
@@ -197,6 +214,13 @@ SyncResult JobController::sync(const api::Job& job, const std::vector<Controller
     s.succeeded_indexes = s.prev_succeeded_indexes;
     s.succeeded_indexes.merge(api::IndexSet::from_indexes(std::move(done)));
     s.succeeded = static_cast<std::int32_t>(s.succeeded_indexes.count());
+    if (s.per_index) decide_failed_indexes(s);
+    if (!s.finished) {
+      if (auto message = match_success_policy(job, s.succeeded_indexes)) {
+        s.finished = new_condition(api::kConditionSuccessCriteriaMet, kTrue, kReasonSuccessPolicy,
+                                   *message, s.now);
+      }
+    }
   }
 
   std::int32_t active = static_cast<std::int32_t>(s.active_pods.size());
@@ -293,7 +317,10 @@ std::int32_t JobController::manage_job(Sync& s) {
   const std::int32_t terminating = only_replace_failed_pods(job) ? s.terminating : 0;
   std::int32_t diff = want_active - terminating - active;
   if (diff <= 0) return active;
-  const base::Duration wait = remaining_backoff(s.new_backoff, options_.backoff, s.now);
+  // With backoffLimitPerIndex each index waits on its own (create_pods), not on the job.
+  const base::Duration wait = s.per_index
+                                  ? base::Duration::zero()
+                                  : remaining_backoff(s.new_backoff, options_.backoff, s.now);
   if (wait > base::Duration::zero()) {
     requeue(s, std::max(wait, options_.min_delayed_requeue));
     return active;
@@ -321,7 +348,9 @@ std::int32_t JobController::create_pods(Sync& s, std::int32_t diff) {
     }
     api::IndexSet taken = api::IndexSet::from_indexes(std::move(held));
     taken.merge(s.succeeded_indexes);
+    if (s.per_index) taken.merge(s.failed_indexes);  // failed indexes are never retried
     indexes = first_pending_indexes(taken, static_cast<std::size_t>(diff), s.completions);
+    if (s.per_index) indexes = indexes_past_their_backoff(s, std::move(indexes));
     diff = static_cast<std::int32_t>(indexes.size());
   }
 
@@ -334,7 +363,9 @@ std::int32_t JobController::create_pods(Sync& s, std::int32_t diff) {
     for (std::int32_t i = 0; i < batch; ++i) {
       std::optional<std::int32_t> index;
       if (s.indexed) index = indexes[next_index++];
-      base::Result<CreatedPod> pod = pod_control_.create_pod(job, pod_creation_for(job, index));
+      PodCreation creation = pod_creation_for(job, index);
+      if (s.per_index) add_index_failure_counts(s, *index, creation);
+      base::Result<CreatedPod> pod = pod_control_.create_pod(job, creation);
       if (!pod.ok()) {
         std::string message = "Error creating: ";
         message += pod.error().message();
@@ -353,6 +384,65 @@ std::int32_t JobController::create_pods(Sync& s, std::int32_t diff) {
     if (batch_failed) break;
   }
   return created;
+}
+
+void JobController::decide_failed_indexes(Sync& s) {
+  const api::Job& job = s.job;
+  const std::string& uid = job.metadata.uid;
+  s.failed_indexes = failed_indexes(job, s.pods);
+  if (!s.finished) {
+    const std::int64_t failed = s.failed_indexes.count();
+    if (job.spec.max_failed_indexes && failed > *job.spec.max_failed_indexes) {
+      s.finished =
+          new_condition(api::kConditionFailureTarget, kTrue, kReasonMaxFailedIndexesExceeded,
+                        kMessageMaxFailedIndexesExceeded, s.now);
+    } else if (failed > 0 && failed + s.succeeded_indexes.count() >= s.completions) {
+      s.finished = new_condition(api::kConditionFailureTarget, kTrue, kReasonFailedIndexes,
+                                 kMessageFailedIndexes, s.now);
+    }
+  }
+  std::vector<const ControllerPod*> unaccounted;
+  for (const ControllerPod& p : s.pods) {
+    if (p.has_tracking_finalizer && !expectations_.finalizer_removal_pending(uid, p.uid) &&
+        s.valid_index(p)) {
+      unaccounted.push_back(&p);
+    }
+  }
+  std::vector<std::int32_t> active;
+  for (const ControllerPod* p : s.active_pods) active.push_back(completion_index(*p));
+  s.last_failed_per_index =
+      last_failed_pod_per_index(job, unaccounted, api::IndexSet::from_indexes(std::move(active)),
+                                s.succeeded_indexes, s.failed_indexes);
+}
+
+const ControllerPod* JobController::Sync::last_failed(std::int32_t index) const {
+  const auto it = last_failed_per_index.find(index);
+  return it == last_failed_per_index.end() ? nullptr : it->second;
+}
+
+std::vector<std::int32_t> JobController::indexes_past_their_backoff(
+    Sync& s, std::vector<std::int32_t> indexes) {
+  std::optional<base::Duration> shortest_wait;
+  std::erase_if(indexes, [&](std::int32_t ix) {
+    const base::Duration wait = remaining_index_backoff(s.last_failed(ix), options_.backoff, s.now);
+    if (wait <= base::Duration::zero()) return false;
+    if (!shortest_wait || wait < *shortest_wait) shortest_wait = wait;
+    return true;
+  });
+  if (indexes.empty() && shortest_wait) {
+    requeue(s, std::max(*shortest_wait, options_.min_delayed_requeue));
+  }
+  return indexes;
+}
+
+void JobController::add_index_failure_counts(const Sync& s, std::int32_t index,
+                                             PodCreation& creation) {
+  const IndexFailureCounts counts = next_index_failure_counts(s.job, s.last_failed(index));
+  creation.annotations[std::string(kJobIndexFailureCountKey)] = std::to_string(counts.failures);
+  if (counts.ignored > 0) {
+    creation.annotations[std::string(kJobIndexIgnoredFailureCountKey)] =
+        std::to_string(counts.ignored);
+  }
 }
 
 void JobController::delete_pods(Sync& s, const std::vector<const ControllerPod*>& pods,
@@ -423,6 +513,11 @@ void JobController::track_status(Sync& s) {
     const bool removable = job.metadata.deletion_timestamp || s.finished ||
                            p.phase == PodPhase::succeeded || considered_failed;
     if (!removable) continue;
+    // The index's last failed pod stays until its replacement carries its counts on.
+    if (s.per_index && considered_failed && !job.metadata.deletion_timestamp && !s.finished &&
+        s.last_failed(completion_index(p)) == &p) {
+      continue;
+    }
     if (p.phase == PodPhase::succeeded && !s.uncounted_failed.count(p.uid)) {
       if (s.indexed) {
         const std::int32_t ix = completion_index(p);
@@ -438,9 +533,10 @@ void JobController::track_status(Sync& s) {
       }
     } else if (considered_failed || failing) {
       // When the job fails, every pod still running is counted as failed (spec §4.5 step 9).
+      // A failure matching an Ignore rule is let go without ever being counted.
       if (s.uncounted_failed.count(p.uid)) {
         remove_now.push_back(&p);
-      } else if (!s.indexed || s.valid_index(p)) {
+      } else if ((!s.indexed || s.valid_index(p)) && match_pod_failure_policy(job, p).counts()) {
         if (may_record()) uncounted.failed.push_back(p.uid);
       } else {
         remove_now.push_back(&p);
@@ -471,6 +567,11 @@ void JobController::track_status(Sync& s) {
     s.succeeded_indexes.merge(api::IndexSet::from_indexes(std::move(new_indexes)));
     st.succeeded = static_cast<std::int32_t>(s.succeeded_indexes.count());
     st.completed_indexes = s.succeeded_indexes.to_string();
+    if (s.per_index) {
+      st.failed_indexes = s.failed_indexes.to_string();
+    } else {
+      st.failed_indexes.reset();
+    }
   }
 
   // Two-step verdicts: the interim condition now, the final one once every pod has stopped

@@ -33,7 +33,10 @@
 //   tracking finalizers are removed.
 // - Which pods a job controls (adoption/release, spec §4.17) is decided before sync() by
 //   agent/pod_claim.hpp; adopted pods carry the tracking finalizer like created ones.
-// - Not handled here yet (next issue): podFailurePolicy, successPolicy, backoffLimitPerIndex.
+// - podFailurePolicy, successPolicy and backoffLimitPerIndex (spec §4.12-§4.14) are decided
+//   with agent/pod_failure_policy.hpp and agent/index_failures.hpp: a FailJob match, too many
+//   failed indexes or a met success policy are verdicts like the ones above; an Ignore match
+//   is never counted; failed indexes are never retried, and each index has its own backoff.
 #pragma once
 
 #include <chrono>
@@ -95,6 +98,12 @@ class JobController {
   void strip_finalizers(Sync& s);
   std::int32_t manage_job(Sync& s);
   std::int32_t create_pods(Sync& s, std::int32_t diff);
+  // backoffLimitPerIndex: failed indexes, the verdicts they lead to, and the pods whose
+  // finalizers wait for a replacement.
+  void decide_failed_indexes(Sync& s);
+  // The indexes whose own backoff is over; if none, requeues for the earliest one.
+  std::vector<std::int32_t> indexes_past_their_backoff(Sync& s, std::vector<std::int32_t> indexes);
+  static void add_index_failure_counts(const Sync& s, std::int32_t index, PodCreation& creation);
   // Deletes `pods`; with `remove_finalizer_first` they are not counted (suspend, scale-down).
   void delete_pods(Sync& s, const std::vector<const ControllerPod*>& pods,
                    bool remove_finalizer_first, std::int32_t& deleted, std::int32_t& deleted_ready);

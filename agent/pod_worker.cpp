@@ -10,6 +10,7 @@
 
 #include "agent/container_spec_builder.hpp"
 #include "agent/event_store.hpp"
+#include "agent/host_path.hpp"
 #include "agent/image_pull.hpp"
 #include "agent/pod_objects.hpp"
 #include "agent/pod_status_logic.hpp"
@@ -156,6 +157,7 @@ PodWorker::Wake PodWorker::wait(std::optional<base::TimePoint> until) {
 void PodWorker::script() {
   if (pod_.status.phase == api::kPodSucceeded || pod_.status.phase == api::kPodFailed) return;
   if (!prepare()) return;
+  if (!set_up_volumes()) return;
   if (!resolve_images()) return;
   if (!run_init_containers()) return;
   run_containers();
@@ -201,6 +203,34 @@ bool PodWorker::prepare() {
   }
   write_status();
   return true;
+}
+
+bool PodWorker::set_up_volumes() {
+  for (const api::Volume& v : pod_.spec.volumes) {
+    if (!v.host_path) continue;
+    // As the kubelet: the pod stays ContainerCreating with a FailedMount event, and the
+    // set-up is retried until it works or the pod is deleted.
+    for (;;) {
+      const base::Status done = set_up_host_path(v.host_path->path, v.host_path->type);
+      if (done.ok()) break;
+      event(nullptr, false, "Warning", "FailedMount",
+            "MountVolume.SetUp failed for volume \"" + v.name + "\" : " + done.error().message());
+      if (!wait_to_retry(deps_.clock->now() + std::chrono::seconds(10))) return false;
+    }
+  }
+  return true;
+}
+
+bool PodWorker::wait_to_retry(base::TimePoint retry) {
+  for (;;) {
+    const Wake w = wait(retry);
+    if (w == Wake::stop) return false;
+    if (deleting()) {
+      finish_deletion();
+      return false;
+    }
+    if (w == Wake::timer) return true;
+  }
 }
 
 bool PodWorker::resolve_images() {
@@ -255,16 +285,7 @@ bool PodWorker::resolve_images() {
       s.state = {};
       s.state.waiting = api::ContainerStateWaiting{decision.waiting_reason, decision.message};
       write_status();
-      const auto retry = deps_.clock->now() + std::chrono::seconds(10);
-      for (;;) {
-        const Wake w = wait(retry);
-        if (w == Wake::stop) return false;
-        if (deleting()) {
-          finish_deletion();
-          return false;
-        }
-        if (w == Wake::timer) break;
-      }
+      if (!wait_to_retry(deps_.clock->now() + std::chrono::seconds(10))) return false;
     }
   }
   return true;

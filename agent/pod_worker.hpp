@@ -62,7 +62,11 @@ class PodWorker {
   void run();
   void script();
   bool prepare();
+  // hostPath type checks and creation (agent/host_path.hpp).
+  bool set_up_volumes();
   bool resolve_images();
+  // Waits until `retry`; false when the worker stops or the pod is being deleted (finished).
+  bool wait_to_retry(base::TimePoint retry);
   bool run_init_containers();
   void run_containers();
   bool start(const api::Container& c, bool init);

@@ -1,5 +1,7 @@
 #include "api/object_update.hpp"
 
+#include "api/rfc3339.hpp"
+
 namespace api {
 
 std::string render_with_version(nlohmann::ordered_json object, ResourceVersion rv) {
@@ -58,6 +60,27 @@ base::Result<std::optional<UpdatedObject>> update_object(
   return base::Error("update " + key.resource + " " + key.name_space + "/" + key.name +
                      ": still conflicting after " + std::to_string(kMaxUpdateAttempts) +
                      " attempts");
+}
+
+Mutation mark_deleting(nlohmann::ordered_json& object, base::TimePoint now,
+                       std::string_view propagation_policy) {
+  nlohmann::ordered_json& meta = object["metadata"];
+  if (!meta.contains("deletionTimestamp")) meta["deletionTimestamp"] = format_time(now);
+  meta["deletionGracePeriodSeconds"] = 0;
+  nlohmann::ordered_json finalizers = nlohmann::ordered_json::array();
+  if (auto it = meta.find("finalizers"); it != meta.end() && it->is_array()) {
+    for (const auto& f : *it) {
+      if (f != kOrphanFinalizer && f != kForegroundDeletionFinalizer) finalizers.push_back(f);
+    }
+  }
+  if (propagation_policy == "Orphan") finalizers.push_back(kOrphanFinalizer);
+  if (propagation_policy == "Foreground") finalizers.push_back(kForegroundDeletionFinalizer);
+  if (finalizers.empty()) {
+    meta.erase("finalizers");
+  } else {
+    meta["finalizers"] = std::move(finalizers);
+  }
+  return Mutation::changed;
 }
 
 }  // namespace api

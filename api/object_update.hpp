@@ -23,8 +23,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/object_store.hpp"
+#include "base/clock.hpp"
 #include "base/result.hpp"
 
 namespace api {
@@ -50,5 +52,15 @@ std::string render_with_version(nlohmann::ordered_json object, ResourceVersion r
 
 // The API server's rule: deletionTimestamp set, grace 0 or unset, no finalizers left.
 bool deletion_complete(const nlohmann::ordered_json& object);
+
+inline constexpr std::string_view kOrphanFinalizer = "orphan";
+inline constexpr std::string_view kForegroundDeletionFinalizer = "foregroundDeletion";
+
+// Upstream's deletionFinalizersForGarbageCollection + updateForGracefulDeletionAndFinalizers
+// for an object deleted without grace: deletionTimestamp now (kept if already set), grace 0,
+// and the finalizer of `propagation_policy` ("Orphan", "Foreground"; "Background": none) in
+// place of the other one. Always Mutation::changed.
+Mutation mark_deleting(nlohmann::ordered_json& object, base::TimePoint now,
+                       std::string_view propagation_policy);
 
 }  // namespace api

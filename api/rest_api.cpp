@@ -201,8 +201,11 @@ struct RestApi::Context : rest::Context {
   using rest::Context::Context;
 };
 
-RestApi::RestApi(ObjectStore& store, WatchHub& hub, PodLogSource& logs, const base::Clock& clock)
-    : context_(std::make_unique<Context>(store, hub, logs, clock)) {}
+RestApi::RestApi(ObjectStore& store, WatchHub& hub, PodLogSource& logs, const base::Clock& clock,
+                 JobAdmission admission)
+    : context_(std::make_unique<Context>(store, hub, logs, clock)) {
+  context_->admission = std::move(admission);
+}
 
 RestApi::~RestApi() = default;
 

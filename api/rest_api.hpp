@@ -15,10 +15,13 @@
 // - Thread-safe: the HTTP server calls handle() from several threads.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 
+#include "api/field_error.hpp"
 #include "api/http_message.hpp"
+#include "api/job.hpp"
 #include "api/object_store.hpp"
 #include "api/pod_log_source.hpp"
 #include "api/watch_hub.hpp"
@@ -26,9 +29,15 @@
 
 namespace api {
 
+// What the node cannot honour in an otherwise valid Job (agent/node_admission.hpp), as field
+// errors: a create, or an update that changes spec.template, is then refused with 422, like an
+// admission plugin's verdict.
+using JobAdmission = std::function<FieldErrors(const Job&)>;
+
 class RestApi {
  public:
-  RestApi(ObjectStore& store, WatchHub& hub, PodLogSource& logs, const base::Clock& clock);
+  RestApi(ObjectStore& store, WatchHub& hub, PodLogSource& logs, const base::Clock& clock,
+          JobAdmission admission = {});
   ~RestApi();
   RestApi(const RestApi&) = delete;
   RestApi& operator=(const RestApi&) = delete;

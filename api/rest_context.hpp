@@ -16,7 +16,9 @@
 #include <string>
 #include <variant>
 
+#include "api/field_error.hpp"
 #include "api/http_message.hpp"
+#include "api/job.hpp"
 #include "api/object_store.hpp"
 #include "api/pod_log_source.hpp"
 #include "api/request_info.hpp"
@@ -50,6 +52,7 @@ struct Context {
   const base::Clock& clock;
   std::mutex rng_mutex;
   std::mt19937_64 rng;
+  std::function<FieldErrors(const Job&)> admission;  // may be empty (RestApi's JobAdmission)
 
   Context(ObjectStore& s, WatchHub& h, PodLogSource& l, const base::Clock& c);
   std::string new_uid();

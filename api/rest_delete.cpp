@@ -18,36 +18,11 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-constexpr std::string_view kOrphan = "orphan";
-constexpr std::string_view kForeground = "foregroundDeletion";
-
 // The deletion as it went: the object is gone (`removed`) or pending with `object` its state.
 struct Deleted {
   ordered_json object;
   bool removed = false;
 };
-
-// upstream's deletionFinalizersForGarbageCollection + updateForGracefulDeletionAndFinalizers
-// for an object without grace: deletionTimestamp now, grace 0, the policy's finalizer.
-Mutation mark_job_deleting(ordered_json& job, base::TimePoint now, const std::string& policy) {
-  ordered_json& meta = job["metadata"];
-  if (!meta.contains("deletionTimestamp")) meta["deletionTimestamp"] = format_time(now);
-  meta["deletionGracePeriodSeconds"] = 0;
-  ordered_json finalizers = ordered_json::array();
-  if (auto it = meta.find("finalizers"); it != meta.end() && it->is_array()) {
-    for (const auto& f : *it) {
-      if (f != kOrphan && f != kForeground) finalizers.push_back(f);
-    }
-  }
-  if (policy == "Orphan") finalizers.push_back(kOrphan);
-  if (policy == "Foreground") finalizers.push_back(kForeground);
-  if (finalizers.empty()) {
-    meta.erase("finalizers");
-  } else {
-    meta["finalizers"] = std::move(finalizers);
-  }
-  return Mutation::changed;
-}
 
 std::variant<Deleted, http::Response> delete_one(Context& context, const ResourceType& type,
                                                  const ObjectKey& key,
@@ -73,7 +48,7 @@ std::variant<Deleted, http::Response> delete_one(Context& context, const Resourc
   std::function<Mutation(ordered_json&)> mutate;
   if (type.resource == "jobs") {
     const std::string policy = options.propagation_policy.value_or("Orphan");
-    mutate = [now, policy](ordered_json& job) { return mark_job_deleting(job, now, policy); };
+    mutate = [now, policy](ordered_json& job) { return mark_deleting(job, now, policy); };
   } else if (type.resource == "pods") {
     const auto grace = options.grace_period_seconds;
     mutate = [now, grace](ordered_json& pod) { return mark_pod_deleting(pod, now, grace); };

@@ -68,6 +68,7 @@ http::Response create_job_from(Context& context, const Call& call, json body,
     add_warnings(response, created.warnings);
     return response;
   }
+  if (created.errors.empty() && context.admission) created.errors = context.admission(created.job);
   if (!created.errors.empty()) {
     http::Response response = invalid_job(created.job.metadata.name, created.errors);
     add_warnings(response, created.warnings);
@@ -132,7 +133,14 @@ http::Response update_job(Context& context, const Call& call, const BodyFor& bod
                      if (FieldErrors errors = validate_job_update(*old, updated); !errors.empty()) {
                        return invalid_job(call.info.name, errors);
                      }
-                     if (encode_job(updated)["spec"] != encode_job(*old)["spec"]) {
+                     const json new_spec = encode_job(updated)["spec"];
+                     const json old_spec = encode_job(*old)["spec"];
+                     if (context.admission && new_spec["template"] != old_spec["template"]) {
+                       if (FieldErrors errors = context.admission(updated); !errors.empty()) {
+                         return invalid_job(call.info.name, errors);
+                       }
+                     }
+                     if (new_spec != old_spec) {
                        updated.metadata.generation = old->metadata.generation + 1;
                      }
                      return Computed{encode_job(updated), client.resource_version};

@@ -9,6 +9,7 @@
 
 #include "agent/agent.hpp"
 #include "agent/credentials.hpp"
+#include "agent/node_admission.hpp"
 #include "agent/pod_log_files.hpp"
 #include "api/discovery.hpp"
 #include "api/http_server.hpp"
@@ -137,7 +138,7 @@ int serve(const ServeOptions& o) {
   }
   api::metrics::Registry metrics;
   agent::PodLogFiles logs(options.paths);
-  api::RestApi rest(agent.store(), hub, logs, clock);
+  api::RestApi rest(agent.store(), hub, logs, clock, agent::node_admission_errors);
   api::http::ServerOptions server_options;
   server_options.bearer_token = *token;
   server_options.unix_peer_identity = [](int fd) { return agent::unix_peer_identity(fd); };

@@ -113,10 +113,12 @@ class FakePodControl final : public PodControl {
       return p.deletion_time && is_terminal(p) && !p.has_tracking_finalizer;
     });
   }
-  void finish(ControllerPod& p, PodPhase phase, base::TimePoint at) {
+  // The pod's one container ("main") exited with `exit_code` at `at`.
+  void finish(ControllerPod& p, PodPhase phase, base::TimePoint at, int exit_code) {
     p.phase = phase;
     p.ready = false;
     p.containers_finished_at = at;
+    p.terminated_containers = {{"main", false, exit_code}};
     collect();
   }
 

@@ -267,7 +267,7 @@ TEST_CASE("backoffLimit: the (limit+1)-th failure fails the job, running pods co
   CHECK(sc.job.status.failed == 3);  // the deleted running pod counts as failed
   CHECK(sc.events.reasons() == std::vector<std::string>{"SuccessfulDelete"});
   // It stops; the job fails.
-  sc.pods.finish(sc.pods.pods[0], PodPhase::failed, sc.clock.now());
+  sc.pods.finish(sc.pods.pods[0], PodPhase::failed, sc.clock.now(), 1);
   sc.clock.advance(3s);
   sc.settle();
   CHECK(conditions(sc.job.status) ==
@@ -334,7 +334,7 @@ TEST_CASE("activeDeadlineSeconds: requeue at the deadline, then DeadlineExceeded
   sc.settle();
   CHECK(sc.job.status.failed == 1);
   CHECK_FALSE(sc.job.status.finished());  // its pod is still terminating
-  sc.pods.finish(sc.pods.pods[0], PodPhase::failed, sc.clock.now());
+  sc.pods.finish(sc.pods.pods[0], PodPhase::failed, sc.clock.now(), 1);
   sc.settle();
   CHECK(conditions(sc.job.status) == std::vector<std::string>{"FailureTarget/True/DeadlineExceeded",
                                                               "Failed/True/DeadlineExceeded"});
@@ -459,7 +459,7 @@ TEST_CASE("finished jobs only lose leftover finalizers", "[unit]") {
   Scenario sc(make_job(1, 1));
   sc.settle();
   REQUIRE(sc.pods.creations.size() == 1);
-  sc.pods.finish(sc.pods.pods[0], PodPhase::succeeded, sc.clock.now());
+  sc.pods.finish(sc.pods.pods[0], PodPhase::succeeded, sc.clock.now(), 0);
   sc.settle();
   REQUIRE(sc.job.status.finished());
   const auto before = sc.job.status;

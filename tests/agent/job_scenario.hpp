@@ -127,7 +127,7 @@ class Scenario {
         if (p.deletion_time) {
           const base::TimePoint stop = *p.deletion_time + grace;
           if (now >= stop) {
-            pods.finish(p, PodPhase::failed, stop);  // SIGTERM: exit 143
+            pods.finish(p, PodPhase::failed, stop, 143);  // died of SIGTERM
             again = changed = true;
             break;  // finish() may erase pods
           }
@@ -153,7 +153,7 @@ class Scenario {
         const int code = exits[std::min(sim.run, exits.size() - 1)];
         ++sim.run;
         if (code == 0 || !on_failure) {
-          pods.finish(p, code == 0 ? PodPhase::succeeded : PodPhase::failed, now);
+          pods.finish(p, code == 0 ? PodPhase::succeeded : PodPhase::failed, now, code);
           break;  // finish() may erase pods
         }
         p.ready = false;

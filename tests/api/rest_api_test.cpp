@@ -58,7 +58,11 @@ struct Harness {
   api_test::MemoryObjectStore store{1000};
   api::WatchHub hub{store};
   FakeLogs logs;
-  api::RestApi rest{store, hub, logs, clock};
+  // The node's admission verdict (empty: everything is admitted).
+  std::function<api::FieldErrors(const api::Job&)> admit;
+  api::RestApi rest{store, hub, logs, clock, [this](const api::Job& job) {
+                      return admit ? admit(job) : api::FieldErrors{};
+                    }};
 
   Harness() {
     store.listener = [this](const api::Change& change) { hub.publish(change); };
@@ -524,4 +528,49 @@ TEST_CASE("REST: events are served as core/v1 and as events.k8s.io/v1", "[unit]"
   CHECK(one["apiVersion"] == "events.k8s.io/v1");
   CHECK(h.call("DELETE", "/apis/events.k8s.io/v1/namespaces/default/events/pi.1").status == 405);
   CHECK(h.call("DELETE", "/api/v1/namespaces/default/events/pi.1").status == 200);
+}
+
+TEST_CASE("REST: what the node cannot honour is refused with 422 on create and template change",
+          "[unit]") {
+  Harness h;
+  const auto zone = [](const api::Job& job) {
+    api::FieldErrors errors;
+    if (job.spec.template_.spec.node_selector.count("zone")) {
+      errors.push_back(api::forbidden("spec.template.spec.nodeSelector[zone]",
+                                      "no label of this node matches it"));
+    }
+    return errors;
+  };
+  const std::string with_zone =
+      R"({"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"z"},"spec":{"suspend":true,)"
+      R"("template":{"spec":{"nodeSelector":{"zone":"a"},"restartPolicy":"Never",)"
+      R"("containers":[{"name":"main","image":"busybox"}]}}}})";
+  h.admit = zone;
+  const json refused = h.call_json("POST", kJobs, with_zone);
+  CHECK(refused["code"] == 422);
+  CHECK(refused["reason"] == "Invalid");
+  CHECK(refused["message"] ==
+        "Job.batch \"z\" is invalid: spec.template.spec.nodeSelector[zone]: "
+        "Forbidden: no label of this node matches it");
+  CHECK(refused["details"]["causes"][0]["field"] == "spec.template.spec.nodeSelector[zone]");
+  CHECK(h.call("GET", kJobs + "/z").status == 404);
+  CHECK(h.call("POST", kJobs + "?dryRun=All", with_zone).status == 422);
+
+  // A Job stored before (e.g. by an older agent) can still be labelled: only a changed
+  // template is judged again.
+  h.admit = nullptr;
+  REQUIRE(h.call("POST", kJobs, with_zone).status == 201);
+  h.admit = zone;
+  CHECK(h.call("PATCH", kJobs + "/z", R"({"metadata":{"labels":{"x":"y"}}})",
+               "application/merge-patch+json")
+            .status == 200);
+  const json changed = h.call_json(
+      "PATCH", kJobs + "/z", R"({"spec":{"template":{"spec":{"nodeSelector":{"zone":"b"}}}}})",
+      "application/merge-patch+json");
+  CHECK(changed["code"] == 422);
+  h.admit = nullptr;
+  CHECK(h.call("PATCH", kJobs + "/z",
+               R"({"spec":{"template":{"spec":{"nodeSelector":{"zone":"b"}}}}})",
+               "application/merge-patch+json")
+            .status == 200);
 }

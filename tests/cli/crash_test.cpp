@@ -2,7 +2,6 @@
 // random, while `batchlet serve` is killed with SIGKILL 10 times at random moments and started
 // again. At the end every Job has exactly the right counts, no pod's container ran twice
 // (restartPolicy Never: one run per pod), and nothing is left running.
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,11 +11,8 @@
 #include <random>
 #include <thread>
 
-#include "agent/store.hpp"
-#include "api/job_create.hpp"
-#include "api/job_encode.hpp"
-#include "api/yaml_codec.hpp"
 #include "cli_harness.hpp"
+#include "serve_harness.hpp"
 #include "stored_objects.hpp"
 
 using namespace cli_test;
@@ -45,24 +41,8 @@ std::string job_yaml(int i, const fs::path& runs) {
 }
 
 void put_jobs(const fs::path& state, const fs::path& runs) {
-  auto store = agent::Store::open(state / "state.db");
-  REQUIRE(store.ok());
   std::mt19937_64 rng(11);
-  for (int i = 0; i < kJobs; ++i) {
-    auto parsed = api::parse_yaml_documents(job_yaml(i, runs));
-    REQUIRE_FALSE(parsed.error);
-    auto created =
-        api::create_job(parsed.documents.at(0).value, std::chrono::system_clock::now(), rng);
-    if (!created.errors.empty()) FAIL(created.errors.front().to_string());
-    const api::Job& job = created.job;
-    auto written = (*store)->create({"jobs.batch", "default", job.metadata.name}, job.metadata.uid,
-                                    [&](agent::ResourceVersion rv) {
-                                      api::Job v = job;
-                                      v.metadata.resource_version = std::to_string(rv);
-                                      return api::encode_job(v).dump();
-                                    });
-    REQUIRE(written.ok());
-  }
+  for (int i = 0; i < kJobs; ++i) put_job(state, job_yaml(i, runs), rng);
 }
 
 bool all_finished(const fs::path& state) {
@@ -74,26 +54,6 @@ bool all_finished(const fs::path& state) {
     if (!done) return false;
   }
   return true;
-}
-
-runtime::HostProcess start_serve(const fs::path& state, const std::string& tree) {
-  runtime::HostProcessSpec spec;
-  spec.argv = {BATCHLET_BINARY,      "serve",
-               "--state-dir",        state.string(),
-               "--run-dir",          (state / "run").string(),
-               "--listen",           "127.0.0.1:0",
-               "--cgroup-tree",      tree,
-               "--pod-backoff-base", "0.1",
-               "--pod-backoff-cap",  "0.4",
-               "--pod-event-batch",  "0.05"};
-  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
-  const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-  spec.stdout_fd = null_fd;
-  spec.stderr_fd = null_fd;
-  auto process = runtime::spawn_host_process(spec);
-  ::close(null_fd);
-  REQUIRE(process.ok());
-  return std::move(*process);
 }
 
 }  // namespace

@@ -100,3 +100,47 @@ TEST_CASE("Indexed P=2 C=4: indexes 0-3, hostnames <job>-<i>, completedIndexes 0
   CHECK(jobs[0]["status"]["completedIndexes"] == "0-3");
   CHECK(jobs[0]["status"]["succeeded"] == 4);
 }
+
+TEST_CASE("a hostPath of type Directory that is missing: FailedMount, the pod waits",
+          "[integration]") {
+  TempDir dir;
+  const std::string missing = (dir.path / "missing").string();
+  const std::string file = dir.write("mount.yaml", R"(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: mount
+spec:
+  activeDeadlineSeconds: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: batchlet.local/host
+        command: ["true"]
+        volumeMounts:
+        - name: data
+          mountPath: /mnt
+      volumes:
+      - name: data
+        hostPath:
+          path: )" + missing + R"(
+          type: Directory
+)");
+  const Output o =
+      run({BATCHLET_BINARY, "run", "--state-dir", (dir.path / "state").string(), "-f", file});
+  CHECK(o.exit_code == 1);
+  CHECK(lines(o.err).back().rfind("job.batch/mount Failed (DeadlineExceeded", 0) == 0);
+  bool failed_mount = false;
+  for (const auto& e : stored_objects(dir.path / "state", "events")) {
+    failed_mount =
+        failed_mount || (e["reason"] == "FailedMount" &&
+                         e["message"] ==
+                             "MountVolume.SetUp failed for volume \"data\" : hostPath type "
+                             "check failed: " +
+                                 missing + " is not a directory");
+  }
+  CHECK(failed_mount);
+  CHECK(o.err.find("container c started") == std::string::npos);
+  CHECK_FALSE(fs::exists(missing));
+}

@@ -1,0 +1,65 @@
+// tests/cli/serve_harness.hpp: a real `batchlet serve` on a test's state directory, and Jobs
+// written straight into its store (as if created through the API before the agent started).
+#pragma once
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "agent/store.hpp"
+#include "api/job_create.hpp"
+#include "api/job_encode.hpp"
+#include "api/yaml_codec.hpp"
+#include "runtime/host_process.hpp"
+
+namespace cli_test {
+
+// Creates the Job of `yaml` (defaulted and validated as the API server would) in the store.
+inline void put_job(const std::filesystem::path& state, const std::string& yaml,
+                    std::mt19937_64& rng) {
+  auto store = agent::Store::open(state / "state.db");
+  REQUIRE(store.ok());
+  auto parsed = api::parse_yaml_documents(yaml);
+  REQUIRE_FALSE(parsed.error);
+  auto created =
+      api::create_job(parsed.documents.at(0).value, std::chrono::system_clock::now(), rng);
+  if (!created.errors.empty()) FAIL(created.errors.front().to_string());
+  const api::Job& job = created.job;
+  auto written = (*store)->create({"jobs.batch", "default", job.metadata.name}, job.metadata.uid,
+                                  [&](agent::ResourceVersion rv) {
+                                    api::Job v = job;
+                                    v.metadata.resource_version = std::to_string(rv);
+                                    return api::encode_job(v).dump();
+                                  });
+  REQUIRE(written.ok());
+}
+
+// `batchlet serve` with fast backoffs, its pods' cgroups under /sys/fs/cgroup/unified/<tree>,
+// output discarded. Stop it with signal_group(SIGTERM or SIGKILL) and wait().
+inline runtime::HostProcess start_serve(const std::filesystem::path& state,
+                                        const std::string& tree) {
+  runtime::HostProcessSpec spec;
+  spec.argv = {BATCHLET_BINARY,      "serve",
+               "--state-dir",        state.string(),
+               "--run-dir",          (state / "run").string(),
+               "--listen",           "127.0.0.1:0",
+               "--cgroup-tree",      tree,
+               "--pod-backoff-base", "0.1",
+               "--pod-backoff-cap",  "0.4",
+               "--pod-event-batch",  "0.05"};
+  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
+  const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  spec.stdout_fd = null_fd;
+  spec.stderr_fd = null_fd;
+  auto process = runtime::spawn_host_process(spec);
+  ::close(null_fd);
+  REQUIRE(process.ok());
+  return std::move(*process);
+}
+
+}  // namespace cli_test
