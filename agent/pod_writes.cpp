@@ -107,10 +107,39 @@ base::Status StorePodControl::remove_tracking_finalizer(const api::Job&, const C
                           kJobTrackingFinalizer);
 }
 
+nlohmann::ordered_json merge_kubelet_status(const nlohmann::ordered_json& stored,
+                                            nlohmann::ordered_json reported) {
+  // Upstream kubetypes.PodConditionsByKubelet.
+  const auto kubelet_owned = [](const nlohmann::ordered_json& c) {
+    const std::string type = c.value("type", "");
+    return type == "Ready" || type == "Initialized" || type == "ContainersReady" ||
+           type == "PodReadyToStartContainers";
+  };
+  nlohmann::ordered_json conditions = nlohmann::ordered_json::array();
+  if (auto it = stored.find("conditions"); it != stored.end() && it->is_array()) {
+    for (const auto& c : *it) {
+      if (!kubelet_owned(c)) conditions.push_back(c);
+    }
+  }
+  if (auto it = reported.find("conditions"); it != reported.end() && it->is_array()) {
+    for (const auto& c : *it) {
+      if (kubelet_owned(c)) conditions.push_back(c);
+    }
+  }
+  if (conditions.empty()) {
+    reported.erase("conditions");
+  } else {
+    reported["conditions"] = std::move(conditions);
+  }
+  return reported;
+}
+
 base::Status StorePodStatus::update_status(const api::Pod& pod) {
   const ObjectKey key{kPodsResource, pod.metadata.namespace_, pod.metadata.name};
-  const nlohmann::ordered_json status = api::encode_pod_status(pod.status);
+  const nlohmann::ordered_json reported = api::encode_pod_status(pod.status);
   auto done = update_object(store_, key, pod.metadata.uid, [&](nlohmann::ordered_json& object) {
+    const nlohmann::ordered_json status =
+        merge_kubelet_status(object.value("status", nlohmann::ordered_json::object()), reported);
     if (object.value("status", nlohmann::ordered_json()) == status) return Mutation::unchanged;
     object["status"] = status;
     return Mutation::changed;

@@ -9,12 +9,14 @@
 //   batchlet binds pods at creation.
 // - delete_pod is a graceful delete (mark_pod_deleting); remove_tracking_finalizer edits only
 //   metadata.finalizers (and so completes a pending deletion).
-// - StorePodStatus::update_status replaces only `status` of the object with the pod's uid;
+// - StorePodStatus::update_status replaces only `status` of the object with the pod's uid, merged
+//   as the kubelet merges (merge_kubelet_status);
 //   finish_deletion is the kubelet's delete with grace 0.
 // - All are safe to call from any thread (the store serialises writes).
 #pragma once
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 
@@ -52,6 +54,13 @@ class StorePodStatus final : public PodStatusSink {
  private:
   Store& store_;
 };
+
+// The kubelet's status write (upstream mergePodStatus): `reported` (the pod worker's status),
+// with the conditions the kubelet does not own (PodScheduled, DisruptionTarget set by an
+// eviction, ones written by clients) kept from `stored`, and the kubelet's own ones (Ready,
+// Initialized, ContainersReady, PodReadyToStartContainers) from `reported`.
+nlohmann::ordered_json merge_kubelet_status(const nlohmann::ordered_json& stored,
+                                            nlohmann::ordered_json reported);
 
 // Graceful delete of the pod (namespace, name, uid) with an optional grace override.
 base::Status delete_pod_gracefully(Store& store, const base::Clock& clock,

@@ -34,7 +34,7 @@ struct Kubectl {
 
 class Served {
  public:
-  explicit Served(int minor = 32) {
+  explicit Served(int minor = 32, const std::vector<std::string>& extra_flags = {}) {
     log_ = dir_.path / "serve.log";
     base::UniqueFd log(::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     REQUIRE(log.valid());
@@ -52,6 +52,7 @@ class Served {
                  "--no-cgroups",
                  "--pod-event-batch",
                  "0.05"};
+    spec.argv.insert(spec.argv.end(), extra_flags.begin(), extra_flags.end());
     spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
     spec.stdout_fd = log.get();
     spec.stderr_fd = log.get();
@@ -321,4 +322,17 @@ TEST_CASE("every invalid manifest sent over HTTP gets its Status and the agent k
   const Kubectl r = served.kubectl("get jobs");
   CHECK(r.exit_code == 0);
   CHECK(r.err == "No resources found in default namespace.\n");
+}
+
+TEST_CASE("evicted pods of a job that ignores DisruptionTarget are replaced, not counted",
+          "[integration]") {
+  // Ignored failures still delay the replacements by the job's backoff: make it short.
+  Served served(32, {"--pod-backoff-base", "0.1", "--pod-backoff-cap", "0.4"});
+  TempDir markers;
+  const Output o = run({"/usr/bin/python3", "tests/cli/testdata/evict_ignore.py",
+                        served.kubeconfig().string(), markers.path.string()});
+  INFO(o.out << o.err << served.log());
+  CHECK(o.exit_code == 0);
+  REQUIRE_FALSE(lines(o.out).empty());
+  CHECK(lines(o.out).back() == "ok");
 }
