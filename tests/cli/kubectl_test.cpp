@@ -336,3 +336,63 @@ TEST_CASE("evicted pods of a job that ignores DisruptionTarget are replaced, not
   REQUIRE_FALSE(lines(o.out).empty());
   CHECK(lines(o.out).back() == "ok");
 }
+
+namespace {
+
+// Polls `kubectl get <what> -o jsonpath=<path>` until it prints `want` (~40 s at most).
+bool eventually(Served& served, const std::string& what, const std::string& path,
+                const std::string& want) {
+  for (int i = 0; i < 100; ++i) {
+    if (served.kubectl("get " + what + " -o jsonpath='" + path + "'").out == want) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("scenario 6: suspending a running job deletes its pods", "[integration]") {
+  Served served;
+  REQUIRE(served
+              .kubectl("apply -f " +
+                       served.write("s6.yaml", job_yaml("s6",
+                                                        "trap 'exit 0' TERM; while true; do "
+                                                        "sleep 0.1; done",
+                                                        "  parallelism: 2\n  completions: 4\n")))
+              .exit_code == 0);
+  REQUIRE(eventually(served, "job s6", "{.status.ready}", "2"));
+  REQUIRE(served.kubectl("patch job s6 -p {\\\"spec\\\":{\\\"suspend\\\":true}}").exit_code == 0);
+  CHECK(eventually(served, "pods -l job-name=s6", "{.items[*].metadata.name}", ""));
+  CHECK(eventually(served, "job s6", "{.status.conditions[?(@.type==\"Suspended\")].status}",
+                   "True"));
+  // Zero counters are omitted, as upstream: neither active nor failed.
+  CHECK(eventually(served, "job s6", "{.status.active}/{.status.failed}", "/"));
+}
+
+TEST_CASE("scenario 7: with podReplacementPolicy Failed a deleted pod is replaced once it failed",
+          "[integration]") {
+  Served served;
+  // The pod takes 2 s to stop after SIGTERM.
+  REQUIRE(
+      served
+          .kubectl("apply -f " +
+                   served.write("s7.yaml", job_yaml("s7",
+                                                    "trap 'sleep 2; exit 143' TERM; while true; do "
+                                                    "sleep 0.1; done",
+                                                    "  podReplacementPolicy: Failed\n")))
+          .exit_code == 0);
+  REQUIRE(eventually(served, "job s7", "{.status.ready}", "1"));
+  const std::string first = served.kubectl("get pods -l job-name=s7 -o name").out;
+  REQUIRE(
+      served.kubectl("delete " + first.substr(0, first.size() - 1) + " --wait=false").exit_code ==
+      0);
+  // Terminating, not failed, not replaced (zero counters are omitted): active 0, failed 0.
+  CHECK(eventually(served, "job s7", "{.status.active}/{.status.failed}/{.status.terminating}",
+                   "//1"));
+  // backoffLimit 0: the failed pod fails the job, and no replacement was ever made.
+  CHECK(eventually(served, "job s7", "{.status.failed}/{.status.terminating}", "1/0"));
+  CHECK(served
+            .kubectl("get events --field-selector involvedObject.name=s7 -o "
+                     "jsonpath='{.items[?(@.reason==\"SuccessfulCreate\")].message}'")
+            .out == "Created pod: " + first.substr(4, first.size() - 5));
+}
