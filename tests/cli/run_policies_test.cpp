@@ -1,5 +1,5 @@
 // The podFailurePolicy, successPolicy and backoffLimitPerIndex scenarios of spec §9 (2, 3, 10,
-// 11, 13, 14, 16) end to end through `batchlet run`: real containers on the host image, the
+// 11, 12, 13, 14, 16) end to end through `batchlet run`: real containers on the host image, the
 // real store inspected afterwards, real per-index backoff.
 #include <algorithm>
 #include <map>
@@ -101,7 +101,7 @@ TEST_CASE("scenario 3: Ignore on exit code 42, each failed index is replaced and
   CHECK(f.pods.size() == 3);
 }
 
-TEST_CASE("scenarios 10 and 11: successPolicy, Complete with reason SuccessPolicy",
+TEST_CASE("scenarios 10, 11 and 12: successPolicy, Complete with reason SuccessPolicy",
           "[integration]") {
   TempDir dir;
   SECTION("succeededCount 2 when all indexes succeed") {
@@ -115,6 +115,20 @@ TEST_CASE("scenarios 10 and 11: successPolicy, Complete with reason SuccessPolic
     CHECK(f.job["status"]["conditions"][1]["message"] == "Matched rules at index 0");
     CHECK(count(f.job, "succeeded") == 2);
     CHECK(count(f.job, "failed") == 0);
+    CHECK(count(f.job, "active") == 0);
+    CHECK(count(f.job, "terminating") == 0);
+  }
+  SECTION("scenario 12: succeededCount 1 while other indexes remain pending") {
+    const auto f = run_job(dir, "count",
+                           "  completionMode: Indexed\n  parallelism: 2\n  completions: 5\n"
+                           "  backoffLimit: 2147483647\n"
+                           "  successPolicy:\n    rules:\n    - succeededCount: 1\n",
+                           kFailOddSucceedEven);
+    CHECK(f.output.exit_code == 0);
+    CHECK(conditions(f.job) ==
+          std::vector<std::string>{"SuccessCriteriaMet/SuccessPolicy", "Complete/SuccessPolicy"});
+    CHECK(f.job["status"]["completedIndexes"] == "0");
+    CHECK(count(f.job, "succeeded") == 1);
     CHECK(count(f.job, "active") == 0);
     CHECK(count(f.job, "terminating") == 0);
   }
