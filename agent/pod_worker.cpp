@@ -10,11 +10,11 @@
 
 #include "agent/container_spec_builder.hpp"
 #include "agent/event_store.hpp"
-#include "agent/host_path.hpp"
 #include "agent/image_pull.hpp"
 #include "agent/pod_objects.hpp"
 #include "agent/pod_status_logic.hpp"
 #include "cgroups/manager.hpp"
+#include "runtime/host_path.hpp"
 #include "runtime/proc_identity.hpp"
 #include "runtime/registry_client.hpp"
 
@@ -211,7 +211,9 @@ bool PodWorker::set_up_volumes() {
     // As the kubelet: the pod stays ContainerCreating with a FailedMount event, and the
     // set-up is retried until it works or the pod is deleted.
     for (;;) {
-      const base::Status done = set_up_host_path(v.host_path->path, v.host_path->type);
+      const auto type = runtime::parse_host_path_type(v.host_path->type.value_or(""));
+      const base::Status done = type.ok() ? runtime::check_host_path(v.host_path->path, *type)
+                                          : base::Status(type.error());
       if (done.ok()) break;
       event(nullptr, false, "Warning", "FailedMount",
             "MountVolume.SetUp failed for volume \"" + v.name + "\" : " + done.error().message());

@@ -62,7 +62,7 @@ class PodWorker {
   void run();
   void script();
   bool prepare();
-  // hostPath type checks and creation (agent/host_path.hpp).
+  // hostPath type checks and creation (runtime/host_path.hpp), retried until they pass.
   bool set_up_volumes();
   bool resolve_images();
   // Waits until `retry`; false when the worker stops or the pod is being deleted (finished).
