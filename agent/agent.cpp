@@ -398,6 +398,10 @@ base::Status Agent::run(int stop_fd, const std::function<bool()> &done) {
 void Agent::wake() { impl_->wake(); }
 const Informer &Agent::informer() const { return impl_->informer_; }
 std::size_t Agent::active_pods() const { return impl_->pods_.active_pods(); }
+void Agent::evict_pods(base::Duration limit) {
+  impl_->pods_.evict_all(limit);
+  impl_->events_.flush();
+}
 base::Status Agent::remove_cgroup_tree() {
   if (!impl_->cgroups_) return {};
   return impl_->cgroups_->tree().destroy();

@@ -69,6 +69,9 @@ class Agent {
   const Informer& informer() const;
   // Pods whose worker (containers) still runs.
   std::size_t active_pods() const;
+  // After run() returned, for a node shutdown with eviction: ends every running pod (Failed,
+  // DisruptionTarget TerminationByKubelet) within `limit`; see agent/pod_worker.hpp.
+  void evict_pods(base::Duration limit);
   // Removes the (empty) cgroup tree: for an agent whose state goes with it (`batchlet run`).
   base::Status remove_cgroup_tree();
 

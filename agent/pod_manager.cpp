@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "agent/pod_objects.hpp"
 #include "agent/pod_worker.hpp"
@@ -112,6 +113,15 @@ class PodManager::Impl {
     return n;
   }
 
+  void evict_all(base::Duration limit) {
+    for (auto& [uid, worker] : workers_) worker->evict_for_shutdown();
+    // Real time: the workers stop real processes, whatever clock the agent runs on.
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (active_pods() > 0 && std::chrono::steady_clock::now() < end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
  private:
   static bool has_running(const std::map<std::string, runtime::RecoveredContainer>& containers) {
     for (const auto& [name, rc] : containers) {
@@ -158,5 +168,6 @@ base::Status PodManager::recover(const std::vector<api::Pod>& pods) { return imp
 void PodManager::sync(const api::Pod& pod) { impl_->sync(pod); }
 void PodManager::removed(const std::string& pod_uid) { impl_->removed(pod_uid); }
 std::size_t PodManager::active_pods() const { return impl_->active_pods(); }
+void PodManager::evict_all(base::Duration limit) { impl_->evict_all(limit); }
 
 }  // namespace agent

@@ -103,6 +103,10 @@ class PodManager {
   // Pods with a live worker.
   std::size_t active_pods() const;
 
+  // Node shutdown with eviction: every live worker ends its pod as PodWorker::evict_for_shutdown
+  // says; returns once all have finished or `limit` passed.
+  void evict_all(base::Duration limit);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

@@ -82,6 +82,30 @@ void PodWorker::kill_now() {
   (void)!::write(wake_.get(), &one, sizeof one);
 }
 
+void PodWorker::evict_for_shutdown() {
+  evict_ = true;
+  const std::uint64_t one = 1;
+  (void)!::write(wake_.get(), &one, sizeof one);
+}
+
+bool PodWorker::evicted_for_shutdown() {
+  if (!evict_) return false;
+  // Upstream nodeShutdownMessage / nodeShutdownReason / PodReasonTerminationByKubelet.
+  const std::string message = "Pod was terminated in response to imminent node shutdown.";
+  stop_all(std::chrono::seconds(pod_.spec.termination_grace_period_seconds.value_or(30)), true);
+  api::PodCondition disruption;
+  disruption.type = "DisruptionTarget";
+  disruption.status = "True";
+  disruption.reason = "TerminationByKubelet";
+  disruption.message = message;
+  disruption.last_transition_time = deps_.clock->now();
+  std::erase_if(pod_.status.conditions,
+                [](const api::PodCondition& c) { return c.type == "DisruptionTarget"; });
+  pod_.status.conditions.push_back(std::move(disruption));
+  finish_terminal("Terminated", message);
+  return true;
+}
+
 void PodWorker::detach() {
   stop_ = true;
   const std::uint64_t one = 1;
@@ -227,6 +251,7 @@ bool PodWorker::wait_to_retry(base::TimePoint retry) {
   for (;;) {
     const Wake w = wait(retry);
     if (w == Wake::stop) return false;
+    if (evicted_for_shutdown()) return false;
     if (deleting()) {
       finish_deletion();
       return false;
@@ -476,6 +501,7 @@ bool PodWorker::run_init_containers() {
       if (restart_at_.count(c.name) && !live_.count(c.name)) {
         const Wake w = wait(restart_at_[c.name]);
         if (w == Wake::stop) return false;
+        if (evicted_for_shutdown()) return false;
         if (deleting()) {
           finish_deletion();
           return false;
@@ -488,6 +514,7 @@ bool PodWorker::run_init_containers() {
       }
       const Wake w = wait(deadline());
       if (w == Wake::stop) return false;
+      if (evicted_for_shutdown()) return false;
       if (deleting()) {
         finish_deletion();
         return false;
@@ -607,6 +634,7 @@ void PodWorker::run_containers() {
     }
     const Wake w = wait(until);
     if (w == Wake::stop) return;
+    if (evicted_for_shutdown()) return;
     if (deleting()) {
       finish_deletion();
       return;

@@ -6,7 +6,8 @@
 // - The worker owns the pod's containers while it runs. It learns of changes to the Pod object
 //   through update() (deletion shows as metadata.deletionTimestamp) and is stopped by
 //   kill_now() (the object is gone: containers die at once) or detach() (the agent stops:
-//   containers keep running for the next agent to adopt).
+//   containers keep running for the next agent to adopt); evict_for_shutdown() ends the pod
+//   as a node shutdown does.
 // - Every status change goes out through PodStatusSink before the worker acts on the next
 //   thing, so a crash loses at most the last transition, which recovery re-derives from the
 //   containers' state directories (exit.json is the truth).
@@ -50,6 +51,10 @@ class PodWorker {
   void update(const api::Pod& pod);
   void kill_now();
   void detach();
+  // The node shuts down (`batchlet serve --evict-on-shutdown`): the containers are stopped with
+  // the pod's grace period and the pod ends Failed, reason Terminated, with the condition
+  // DisruptionTarget (reason TerminationByKubelet), as the kubelet's graceful node shutdown.
+  void evict_for_shutdown();
   bool finished() const { return finished_; }
 
  private:
@@ -76,6 +81,8 @@ class PodWorker {
   void stop_all(base::Duration grace, bool killing_event);
   void finish_terminal(const std::string& reason, const std::string& message);
   void finish_deletion();
+  // After a wait: true when evict_for_shutdown() was called (the pod is then finished).
+  bool evicted_for_shutdown();
   Wake wait(std::optional<base::TimePoint> until);
   void write_status();
   void event(const api::Container* c, bool init, std::string_view type, std::string_view reason,
@@ -98,6 +105,7 @@ class PodWorker {
   base::UniqueFd wake_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> kill_{false};
+  std::atomic<bool> evict_{false};
   std::atomic<bool> finished_{false};
   std::thread thread_;
 };

@@ -121,9 +121,21 @@ nlohmann::ordered_json merge_kubelet_status(const nlohmann::ordered_json& stored
       if (!kubelet_owned(c)) conditions.push_back(c);
     }
   }
+  const std::string phase = reported.value("phase", "");
+  const bool terminal = phase == "Succeeded" || phase == "Failed";
   if (auto it = reported.find("conditions"); it != reported.end() && it->is_array()) {
     for (const auto& c : *it) {
-      if (kubelet_owned(c)) conditions.push_back(c);
+      if (kubelet_owned(c)) {
+        conditions.push_back(c);
+      } else if (c.value("type", "") == "DisruptionTarget" && terminal) {
+        // Shared with the kubelet (a node shutdown): sent once the pod is terminal.
+        nlohmann::ordered_json kept = nlohmann::ordered_json::array();
+        for (auto& old : conditions) {
+          if (old.value("type", "") != "DisruptionTarget") kept.push_back(std::move(old));
+        }
+        kept.push_back(c);
+        conditions = std::move(kept);
+      }
     }
   }
   if (conditions.empty()) {

@@ -58,7 +58,8 @@ class StorePodStatus final : public PodStatusSink {
 // The kubelet's status write (upstream mergePodStatus): `reported` (the pod worker's status),
 // with the conditions the kubelet does not own (PodScheduled, DisruptionTarget set by an
 // eviction, ones written by clients) kept from `stored`, and the kubelet's own ones (Ready,
-// Initialized, ContainersReady, PodReadyToStartContainers) from `reported`.
+// Initialized, ContainersReady, PodReadyToStartContainers) from `reported`; a DisruptionTarget
+// the kubelet reports itself (node shutdown) replaces the stored one once the pod is terminal.
 nlohmann::ordered_json merge_kubelet_status(const nlohmann::ordered_json& stored,
                                             nlohmann::ordered_json reported);
 

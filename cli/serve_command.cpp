@@ -176,6 +176,11 @@ int serve(const ServeOptions& o) {
   base::trim_resident_set();
   auto ran = agent.run(pipe->read.get());
   server->stop();
+  if (o.evict_on_shutdown) {
+    // The pods' own grace periods bound it; past that, whatever is left is killed by the
+    // workers' SIGKILL already sent.
+    agent.evict_pods(std::chrono::minutes(5));
+  }
   for (int sig : {SIGINT, SIGTERM}) ::signal(sig, SIG_DFL);
   g_stop_pipe = -1;
   if (!ran.ok()) {
@@ -231,6 +236,10 @@ ServeCommand::ServeCommand(CLI::App& app) {
                    "Delay between a pod change and its Job's sync, seconds")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+
+  serve_->add_flag("--evict-on-shutdown", options_.evict_on_shutdown,
+                   "On SIGTERM, stop running pods as a node shutdown does (Failed, condition "
+                   "DisruptionTarget) instead of leaving them for the next start to adopt");
 
   kubeconfig_ = app.add_subcommand("kubeconfig", "Print the kubeconfig of a serving agent");
   kubeconfig_->add_option("--state-dir", options_.state_dir, "State directory")

@@ -28,6 +28,9 @@ struct ServeOptions {
   double container_backoff_base_seconds = 10;
   double container_backoff_cap_seconds = 300;
   double pod_event_batch_seconds = 1;
+  // On SIGTERM/SIGINT, stop the running pods as a node shutdown does (instead of leaving them
+  // running for the next agent to adopt).
+  bool evict_on_shutdown = false;
 };
 
 class ServeCommand {

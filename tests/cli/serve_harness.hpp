@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "agent/store.hpp"
 #include "api/job_create.hpp"
@@ -41,8 +42,8 @@ inline void put_job(const std::filesystem::path& state, const std::string& yaml,
 
 // `batchlet serve` with fast backoffs, its pods' cgroups under /sys/fs/cgroup/unified/<tree>,
 // output discarded. Stop it with signal_group(SIGTERM or SIGKILL) and wait().
-inline runtime::HostProcess start_serve(const std::filesystem::path& state,
-                                        const std::string& tree) {
+inline runtime::HostProcess start_serve(const std::filesystem::path& state, const std::string& tree,
+                                        const std::vector<std::string>& extra_flags = {}) {
   runtime::HostProcessSpec spec;
   spec.argv = {BATCHLET_BINARY,      "serve",
                "--state-dir",        state.string(),
@@ -52,6 +53,7 @@ inline runtime::HostProcess start_serve(const std::filesystem::path& state,
                "--pod-backoff-base", "0.1",
                "--pod-backoff-cap",  "0.4",
                "--pod-event-batch",  "0.05"};
+  spec.argv.insert(spec.argv.end(), extra_flags.begin(), extra_flags.end());
   spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
   const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   spec.stdout_fd = null_fd;
