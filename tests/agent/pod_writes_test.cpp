@@ -28,3 +28,17 @@ TEST_CASE("a status write keeps the conditions the kubelet does not own", "[unit
                                           ordered_json::parse(R"({"phase":"Pending"})"))
                   .contains("conditions"));
 }
+
+TEST_CASE("the kubelet's own DisruptionTarget is written once the pod is terminal", "[unit]") {
+  const ordered_json stored = ordered_json::parse(
+      R"({"phase":"Running","conditions":[{"type":"DisruptionTarget","status":"True","reason":"EvictionByEvictionAPI"}]})");
+  const ordered_json shutdown = ordered_json::parse(
+      R"({"type":"DisruptionTarget","status":"True","reason":"TerminationByKubelet"})");
+  ordered_json running = ordered_json::parse(R"({"phase":"Running","conditions":[]})");
+  running["conditions"].push_back(shutdown);
+  CHECK(agent::merge_kubelet_status(stored, running)["conditions"] == stored["conditions"]);
+  ordered_json failed = running;
+  failed["phase"] = "Failed";
+  CHECK(agent::merge_kubelet_status(stored, failed)["conditions"] ==
+        ordered_json::array({shutdown}));
+}
