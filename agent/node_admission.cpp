@@ -39,6 +39,11 @@ api::FieldErrors node_admission_errors(const api::Job& job) {
       out.push_back(api::forbidden(entry, "no label of this node matches it"));
     }
   }
+  // The kubelet's fsGroup (volume ownership and a supplementary group) is not implemented.
+  if (pod.security_context && pod.security_context->fs_group) {
+    out.push_back(api::forbidden(field + ".securityContext.fsGroup",
+                                 "not supported by batchlet yet (see docs/compatibility.md)"));
+  }
   const auto probes = [&](const std::vector<api::Container>& list, const std::string& name) {
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (list[i].readiness_probe) {

@@ -1,5 +1,7 @@
 #include "agent/pod_creation.hpp"
 
+#include <algorithm>
+
 #include "api/names.hpp"
 
 namespace agent {
@@ -28,8 +30,13 @@ PodCreation pod_creation_for(const api::Job& job, std::optional<std::int32_t> in
   pod.generate_name = pod_generate_name(job.metadata.name, index);
   pod.labels = tmpl.labels;
   pod.annotations = tmpl.annotations;
-  // api::ObjectMeta carries no finalizers, so the template contributes none.
-  pod.finalizers.emplace_back(kJobTrackingFinalizer);
+  // The template's finalizers, then the tracking one (upstream
+  // appendJobCompletionFinalizerIfNotFound: not twice).
+  pod.finalizers = tmpl.finalizers;
+  if (std::find(pod.finalizers.begin(), pod.finalizers.end(), kJobTrackingFinalizer) ==
+      pod.finalizers.end()) {
+    pod.finalizers.emplace_back(kJobTrackingFinalizer);
+  }
   if (index) {
     const std::string value = std::to_string(*index);
     pod.completion_index = *index;

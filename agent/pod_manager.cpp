@@ -77,7 +77,16 @@ class PodManager::Impl {
     const bool terminal =
         pod.status.phase == api::kPodSucceeded || pod.status.phase == api::kPodFailed;
     auto adopted = recovered_.extract(uid);
-    if (terminal && (adopted.empty() || !has_running(adopted.mapped()))) return;
+    if (terminal && (adopted.empty() || !has_running(adopted.mapped()))) {
+      // Deleted while (or after) its worker ended it, e.g. by the pod's own deadline: nothing
+      // runs any more, so the kubelet's part of the deletion is done.
+      if (pod.metadata.deletion_timestamp && pod.metadata.deletion_grace_period_seconds != 0) {
+        if (auto done = deps_.status->finish_deletion(pod); !done.ok()) {
+          spdlog::warn("pod {}: {}", pod.metadata.name, done.error().message());
+        }
+      }
+      return;
+    }
     if (started_.count(uid) && !pod.metadata.deletion_timestamp) return;  // its worker ended
     if (started_.count(uid)) {
       // A pod whose worker finished is deleted: nothing runs; finish the deletion.

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "agent/container_limits.hpp"
 #include "agent/container_spec_builder.hpp"
 #include "agent/event_store.hpp"
 #include "agent/image_pull.hpp"
@@ -202,7 +203,8 @@ bool PodWorker::prepare() {
     if (job.ok()) {
       job->release();
       auto pod = job->open_child(pod_.metadata.uid);
-      if (!pod.ok()) pod = o.cgroups->create_pod(*job, pod_.metadata.uid, {});
+      if (!pod.ok())
+        pod = o.cgroups->create_pod(*job, pod_.metadata.uid, pod_cgroup_limits(pod_.spec));
       if (pod.ok()) {
         pod->release();
         cgroup_relative_ = pod->relative();
@@ -332,6 +334,12 @@ bool PodWorker::start(const api::Container& c, bool init) {
       // A leaf per instance: the previous one's shim may still be tearing its leaf down.
       auto leaf = pod_cg->make_child(c.name + "-" + std::to_string(restart), true);
       if (leaf.ok()) {
+        // The container's own limits (controllers this host lacks are skipped, with the
+        // degradation warning the cgroups manager logged at start).
+        if (auto applied = o.cgroups->apply_limits(*leaf, container_limits(c)); !applied.ok()) {
+          spdlog::warn("pod {}: container {}: {}", pod_.metadata.name, c.name,
+                       applied.error().message());
+        }
         leaf->release();
         cgroup = leaf->path();
       }

@@ -109,16 +109,21 @@ TEST_CASE("generateName of controller pods (spec §2.3)", "[unit]") {
   CHECK(agent::pod_generate_name(fits, 12) == fits + "-12-");
 }
 
-TEST_CASE("NonIndexed pods get template metadata and the tracking finalizer only", "[unit]") {
+TEST_CASE("NonIndexed pods get template metadata and the tracking finalizer", "[unit]") {
   api::Job job;
   job.metadata.name = "pi";
   job.spec.template_.metadata.labels = {{"app", "pi"}};
   job.spec.template_.metadata.annotations = {{"note", "x"}};
+  job.spec.template_.metadata.finalizers = {"example.com/keep"};
   const agent::PodCreation c = agent::pod_creation_for(job, std::nullopt);
   CHECK(c.generate_name == "pi-");
   CHECK(c.labels == api::Labels{{"app", "pi"}});
   CHECK(c.annotations == api::Labels{{"note", "x"}});
-  CHECK(c.finalizers == std::vector<std::string>{"batch.kubernetes.io/job-tracking"});
+  CHECK(c.finalizers ==
+        std::vector<std::string>{"example.com/keep", "batch.kubernetes.io/job-tracking"});
+  job.spec.template_.metadata.finalizers = {"batch.kubernetes.io/job-tracking"};
+  CHECK(agent::pod_creation_for(job, std::nullopt).finalizers ==
+        std::vector<std::string>{"batch.kubernetes.io/job-tracking"});
   CHECK_FALSE(c.completion_index.has_value());
   CHECK(c.hostname.empty());
   CHECK(c.env.empty());

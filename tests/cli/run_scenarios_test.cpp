@@ -144,3 +144,30 @@ spec:
   CHECK(o.err.find("container c started") == std::string::npos);
   CHECK_FALSE(fs::exists(missing));
 }
+
+TEST_CASE("a pod stopped by its own deadline while the Job's deadline deletes it: the run ends",
+          "[integration]") {
+  TempDir dir;
+  const std::string file = dir.write("deadlines.yaml", R"(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: both-deadlines
+spec:
+  activeDeadlineSeconds: 3
+  template:
+    spec:
+      activeDeadlineSeconds: 1
+      terminationGracePeriodSeconds: 10
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: batchlet.local/host
+        command: ["sh", "-c", "echo started; sleep 6"]
+)");
+  // A regression left the pod's deletion unfinished and the run waiting for it forever.
+  const Output o = run({"/usr/bin/timeout", "-s", "KILL", "60", BATCHLET_BINARY, "run",
+                        "--state-dir", (dir.path / "state").string(), "-f", file});
+  CHECK(o.exit_code == 1);
+  CHECK(lines(o.err).back().rfind("job.batch/both-deadlines Failed (DeadlineExceeded", 0) == 0);
+  CHECK(stored_objects(dir.path / "state", "pods").empty());  // deleted, not stuck
+}
