@@ -18,16 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-template <typename Predicate>
-bool wait_until(Predicate done, std::chrono::seconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
-}
-
 bool pod_running(const fs::path& state) {
   for (const auto& p : stored_objects(state, "pods")) {
     if (p["status"].value("phase", "") == "Running") return true;
@@ -42,18 +32,6 @@ std::optional<json> finished_job(const fs::path& state) {
     }
   }
   return std::nullopt;
-}
-
-void remove_tree(const std::string& tree) {
-  const fs::path root = fs::path("/sys/fs/cgroup/unified") / tree;
-  if (!fs::exists(root)) return;
-  std::vector<fs::path> dirs;  // leaf-first: cgroups go with rmdir, never recursively
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (e.is_directory()) dirs.push_back(e.path());
-  }
-  std::sort(dirs.rbegin(), dirs.rend());
-  for (const auto& d : dirs) ::rmdir(d.c_str());
-  ::rmdir(root.c_str());
 }
 
 }  // namespace
@@ -110,5 +88,5 @@ TEST_CASE("serve --evict-on-shutdown ends running pods with DisruptionTarget",
   CHECK((*job)["status"]["succeeded"] == 1);
   REQUIRE(again.child.signal_group(SIGTERM).ok());
   REQUIRE(again.child.wait().ok());
-  remove_tree(tree);
+  remove_cgroup_tree(tree);
 }

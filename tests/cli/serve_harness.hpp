@@ -5,11 +5,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "agent/store.hpp"
@@ -62,6 +64,31 @@ inline runtime::HostProcess start_serve(const std::filesystem::path& state, cons
   ::close(null_fd);
   REQUIRE(process.ok());
   return std::move(*process);
+}
+
+// Polls `done` every 100 ms for at most `limit`.
+template <typename Predicate>
+bool wait_until(Predicate done, std::chrono::seconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
+// Removes a test agent's cgroup tree under /sys/fs/cgroup/unified, leaf first (cgroups go with
+// rmdir, never recursively).
+inline void remove_cgroup_tree(const std::string& tree) {
+  const std::filesystem::path root = std::filesystem::path("/sys/fs/cgroup/unified") / tree;
+  if (!std::filesystem::exists(root)) return;
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (e.is_directory()) dirs.push_back(e.path());
+  }
+  std::sort(dirs.rbegin(), dirs.rend());
+  for (const auto& d : dirs) ::rmdir(d.c_str());
+  ::rmdir(root.c_str());
 }
 
 }  // namespace cli_test

@@ -39,16 +39,6 @@ std::optional<Clock::time_point> finished_at(const fs::path& state) {
   return std::nullopt;
 }
 
-template <typename Predicate>
-bool wait_until(Predicate done, std::chrono::seconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
-}
-
 bool empty_dir(const fs::path& dir) { return !fs::exists(dir) || fs::is_empty(dir); }
 
 // Nothing of the job is left: objects, pod state, logs, pod cgroups.
@@ -71,19 +61,6 @@ void check_all_gone(const fs::path& state, const std::string& tree) {
 void stop(runtime::HostProcess& serve, int signal) {
   REQUIRE(serve.child.signal_group(signal).ok());
   REQUIRE(serve.child.wait().ok());
-}
-
-void remove_tree(const std::string& tree) {
-  const fs::path root = fs::path("/sys/fs/cgroup/unified") / tree;
-  if (!fs::exists(root)) return;
-  // Leaf-first: cgroup directories are removed with rmdir, never recursively.
-  std::vector<fs::path> dirs;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (e.is_directory()) dirs.push_back(e.path());
-  }
-  std::sort(dirs.rbegin(), dirs.rend());
-  for (const auto& d : dirs) ::rmdir(d.c_str());
-  ::rmdir(root.c_str());
 }
 
 }  // namespace
@@ -110,7 +87,7 @@ TEST_CASE("ttlSecondsAfterFinished 2 deletes the job, its pods, logs and cgroups
   CHECK(gone - *finished < std::chrono::seconds(2 + 5));
   check_all_gone(state, tree);
   stop(serve, SIGTERM);
-  remove_tree(tree);
+  remove_cgroup_tree(tree);
 }
 
 TEST_CASE("ttlSecondsAfterFinished holds across an agent restart", "[integration][root]") {
@@ -133,5 +110,5 @@ TEST_CASE("ttlSecondsAfterFinished holds across an agent restart", "[integration
   CHECK(Clock::now() - *finished < std::chrono::seconds(3 + 5));
   check_all_gone(state, tree);
   stop(again, SIGTERM);
-  remove_tree(tree);
+  remove_cgroup_tree(tree);
 }
