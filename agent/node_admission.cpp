@@ -44,17 +44,6 @@ api::FieldErrors node_admission_errors(const api::Job& job) {
     out.push_back(api::forbidden(field + ".securityContext.fsGroup",
                                  "not supported by batchlet yet (see docs/compatibility.md)"));
   }
-  const auto probes = [&](const std::vector<api::Container>& list, const std::string& name) {
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      if (list[i].readiness_probe) {
-        out.push_back(
-            api::forbidden(field + "." + name + "[" + std::to_string(i) + "].readinessProbe",
-                           "not supported by batchlet yet (see docs/compatibility.md)"));
-      }
-    }
-  };
-  probes(pod.init_containers, "initContainers");
-  probes(pod.containers, "containers");
   return out;
 }
 

@@ -1,8 +1,7 @@
 // agent/node_admission.hpp: what this node cannot honour in a valid Job, named by field path
 // so the Job is refused (422) instead of run with different semantics.
 //
-// Contract: readinessProbe (the pod manager reports a running container Ready at once and runs
-// no probes), the pod's securityContext.fsGroup (no volume ownership change is made), a
+// Contract: the pod's securityContext.fsGroup (no volume ownership change is made), a
 // schedulerName other than default-scheduler, and a nodeSelector that this node's labels
 // (kubernetes.io/os, kubernetes.io/arch) do not satisfy (the pod could never be placed: upstream
 // would leave it Pending forever).

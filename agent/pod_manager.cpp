@@ -87,11 +87,9 @@ class PodManager::Impl {
       }
       return;
     }
-    if (started_.count(uid) && !pod.metadata.deletion_timestamp) return;  // its worker ended
-    if (started_.count(uid)) {
-      // A pod whose worker finished is deleted: nothing runs; finish the deletion.
-      if (terminal) return;
-    }
+    // Its worker ended without making it terminal (it was detached, or stopped on a deletion):
+    // only a deletion brings a worker back, to stop what runs and finish the deletion.
+    if (started_.count(uid) && !pod.metadata.deletion_timestamp) return;
     started_.insert(uid);
     std::map<std::string, runtime::RecoveredContainer> containers;
     if (!adopted.empty()) containers = std::move(adopted.mapped());

@@ -159,7 +159,10 @@ void PodWorker::event(const api::Container* c, bool init, std::string_view type,
 PodWorker::Wake PodWorker::wait(std::optional<base::TimePoint> until) {
   std::vector<pollfd> fds;
   fds.push_back({wake_.get(), POLLIN, 0});
-  for (auto& [name, live] : live_) fds.push_back({live.handle.shim_pidfd.get(), POLLIN, 0});
+  for (auto& [name, live] : live_) {
+    fds.push_back({live.handle.shim_pidfd.get(), POLLIN, 0});
+    if (live.prober && live.prober->fd() >= 0) fds.push_back({live.prober->fd(), POLLIN, 0});
+  }
   int timeout = -1;
   if (until) {
     const auto left = *until - deps_.clock->now();
@@ -249,15 +252,17 @@ bool PodWorker::set_up_volumes() {
   return true;
 }
 
+bool PodWorker::run_ends(Wake w) {
+  if (w == Wake::stop || evicted_for_shutdown()) return true;
+  if (!deleting()) return false;
+  finish_deletion();
+  return true;
+}
+
 bool PodWorker::wait_to_retry(base::TimePoint retry) {
   for (;;) {
     const Wake w = wait(retry);
-    if (w == Wake::stop) return false;
-    if (evicted_for_shutdown()) return false;
-    if (deleting()) {
-      finish_deletion();
-      return false;
-    }
+    if (run_ends(w)) return false;
     if (w == Wake::timer) return true;
   }
 }
@@ -392,11 +397,46 @@ bool PodWorker::start(const api::Container& c, bool init) {
   s.state = {};
   s.state.running = api::ContainerStateRunning{handle->started_at};
   s.started = true;
-  s.ready = !init;
+  const bool probed = !init && c.readiness_probe && c.readiness_probe->exec;
+  s.ready = !init && !probed;
   write_status();
   event(&c, init, "Normal", "Started", "Started container " + c.name);
-  live_[c.name] = Live{std::move(*handle), init};
+  live_[c.name] = Live{std::move(*handle), init, nullptr};
+  if (probed) start_prober(c.name, std::move(request->spec), false);
   return true;
+}
+
+void PodWorker::start_prober(const std::string& name, std::optional<runtime::ContainerSpec> spec,
+                             bool ready) {
+  const api::Container* c = container_named(name);
+  Live& live = live_.at(name);
+  if (c == nullptr || live.init || !c->readiness_probe || !c->readiness_probe->exec) return;
+  live.prober = std::make_unique<ReadinessProber>(*c->readiness_probe, live.handle.state_dir,
+                                                  std::move(spec), live.handle.started_at, ready);
+}
+
+const api::Container* PodWorker::container_named(const std::string& name) const {
+  const api::Container* found = nullptr;
+  for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers}) {
+    for (const auto& candidate : *list) {
+      if (candidate.name == name) found = &candidate;
+    }
+  }
+  return found;
+}
+
+void PodWorker::run_probes(base::TimePoint now) {
+  for (auto& [name, live] : live_) {
+    if (!live.prober) continue;
+    const ReadinessProber::Step step = live.prober->step(now);
+    const api::Container* c = container_named(name);
+    if (c == nullptr) continue;
+    if (!step.unhealthy.empty()) event(c, false, "Warning", "Unhealthy", step.unhealthy);
+    if (step.ready) {
+      container_status(pod_.status.container_statuses, *c, "").ready = *step.ready;
+      write_status();
+    }
+  }
 }
 
 void PodWorker::record_exit(const api::Container& c, bool init, const runtime::ExitStatus& exit,
@@ -420,12 +460,8 @@ void PodWorker::record_exit(const api::Container& c, bool init, const runtime::E
 
 void PodWorker::stop_all(base::Duration grace, bool killing_event) {
   for (auto& [name, live] : live_) {
-    const api::Container* c = nullptr;
-    for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers}) {
-      for (const auto& candidate : *list) {
-        if (candidate.name == name) c = &candidate;
-      }
-    }
+    const api::Container* c = container_named(name);
+    live.prober.reset();  // readiness is moot while the pod stops
     if (killing_event && c != nullptr) {
       event(c, live.init, "Normal", "Killing", "Stopping container " + name);
     }
@@ -440,13 +476,7 @@ void PodWorker::stop_all(base::Duration grace, bool killing_event) {
         continue;
       }
       auto exit = runtime::collect_exit(it->second.handle);
-      const api::Container* c = nullptr;
-      for (const auto* list : {&pod_.spec.init_containers, &pod_.spec.containers}) {
-        for (const auto& candidate : *list) {
-          if (candidate.name == it->first) c = &candidate;
-        }
-      }
-      if (c != nullptr) {
+      if (const api::Container* c = container_named(it->first); c != nullptr) {
         record_exit(*c, it->second.init, exit_or_lost(exit, deps_.clock->now()), !exit.ok());
       }
       it = live_.erase(it);
@@ -495,7 +525,7 @@ bool PodWorker::run_init_containers() {
         auto rc = std::move(adopted->second);
         adopted_.erase(adopted);
         if (rc.state == runtime::RecoveredContainer::State::running && rc.handle) {
-          live_[c.name] = Live{std::move(*rc.handle), true};
+          live_[c.name] = Live{std::move(*rc.handle), true, nullptr};
         } else if (rc.state == runtime::RecoveredContainer::State::exited && rc.exit) {
           if (!(s.state.terminated && s.state.terminated->finished_at == rc.exit->finished_at)) {
             record_exit(c, true, *rc.exit);
@@ -508,12 +538,7 @@ bool PodWorker::run_init_containers() {
       }
       if (restart_at_.count(c.name) && !live_.count(c.name)) {
         const Wake w = wait(restart_at_[c.name]);
-        if (w == Wake::stop) return false;
-        if (evicted_for_shutdown()) return false;
-        if (deleting()) {
-          finish_deletion();
-          return false;
-        }
+        if (run_ends(w)) return false;
         if (w == Wake::timer) {
           restart_at_.erase(c.name);
           start(c, true);
@@ -521,12 +546,7 @@ bool PodWorker::run_init_containers() {
         continue;
       }
       const Wake w = wait(deadline());
-      if (w == Wake::stop) return false;
-      if (evicted_for_shutdown()) return false;
-      if (deleting()) {
-        finish_deletion();
-        return false;
-      }
+      if (run_ends(w)) return false;
       if (w == Wake::timer && deadline() && deps_.clock->now() >= *deadline()) {
         stop_all(std::chrono::seconds(pod_.spec.termination_grace_period_seconds.value_or(30)),
                  true);
@@ -597,7 +617,8 @@ void PodWorker::run_containers() {
       auto rc = std::move(adopted->second);
       adopted_.erase(adopted);
       if (rc.state == runtime::RecoveredContainer::State::running && rc.handle) {
-        live_[c.name] = Live{std::move(*rc.handle), false};
+        live_[c.name] = Live{std::move(*rc.handle), false, nullptr};
+        start_prober(c.name, std::nullopt, s.ready);
         continue;
       }
       if (rc.state == runtime::RecoveredContainer::State::exited && rc.exit) {
@@ -640,13 +661,12 @@ void PodWorker::run_containers() {
     for (const auto& [name, at] : restart_at_) {
       if (at && (!until || *at < *until)) until = at;
     }
-    const Wake w = wait(until);
-    if (w == Wake::stop) return;
-    if (evicted_for_shutdown()) return;
-    if (deleting()) {
-      finish_deletion();
-      return;
+    for (const auto& [name, live] : live_) {
+      const auto due = live.prober ? live.prober->next_due() : std::nullopt;
+      if (due && (!until || *due < *until)) until = due;
     }
+    const Wake w = wait(until);
+    if (run_ends(w)) return;
     const base::TimePoint now = deps_.clock->now();
     if (deadline() && now >= *deadline()) {
       stop_all(std::chrono::seconds(pod_.spec.termination_grace_period_seconds.value_or(30)), true);
@@ -674,6 +694,7 @@ void PodWorker::run_containers() {
         if (should_restart(policy, code)) schedule_restart(c, e.finished_at);
       }
     }
+    run_probes(now);
     for (auto it = restart_at_.begin(); it != restart_at_.end();) {
       if (it->second && *it->second <= now) {
         const std::string name = it->first;

@@ -25,6 +25,7 @@
 
 #include "agent/event_sink.hpp"
 #include "agent/pod_manager.hpp"
+#include "agent/readiness_prober.hpp"
 #include "api/pod.hpp"
 #include "base/clock.hpp"
 #include "base/unique_fd.hpp"
@@ -61,6 +62,7 @@ class PodWorker {
   struct Live {
     runtime::ContainerHandle handle;
     bool init = false;
+    std::unique_ptr<ReadinessProber> prober;  // a container with an exec readiness probe
   };
   enum class Wake { exit, update, timer, stop };
 
@@ -79,11 +81,20 @@ class PodWorker {
   void record_exit(const api::Container& c, bool init, const runtime::ExitStatus& exit,
                    bool lost = false);
   void stop_all(base::Duration grace, bool killing_event);
+  // Probes that are due start; probes that ended update readiness (and record Unhealthy).
+  void run_probes(base::TimePoint now);
+  // `ready`: what the container's status said before (adopted containers keep it).
+  void start_prober(const std::string& name, std::optional<runtime::ContainerSpec> spec,
+                    bool ready);
+  const api::Container* container_named(const std::string& name) const;
   void finish_terminal(const std::string& reason, const std::string& message);
   void finish_deletion();
   // After a wait: true when evict_for_shutdown() was called (the pod is then finished).
   bool evicted_for_shutdown();
   Wake wait(std::optional<base::TimePoint> until);
+  // After a wait: true when the pod's run ends here — the worker stops, the node shuts down
+  // (evict_for_shutdown), or the pod is being deleted (its deletion is then finished).
+  bool run_ends(Wake w);
   void write_status();
   void event(const api::Container* c, bool init, std::string_view type, std::string_view reason,
              const std::string& message);

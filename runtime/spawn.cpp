@@ -24,9 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/host_process.hpp"
+#include "runtime/program_plan.hpp"
 #include "runtime/rootfs_user.hpp"
-#include "runtime/seccomp_filter.hpp"
 #include "runtime/spawn_failure.hpp"
 #include "runtime/spawn_plan.hpp"
 
@@ -177,21 +176,6 @@ std::string overlay_path(const std::filesystem::path& p) {
   return out;
 }
 
-std::vector<char*> c_strings(const std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
-CapabilitySet own_permitted_capabilities() {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2]{};
-  if (::syscall(SYS_capget, &header, data) != 0) return all_capabilities();
-  return (CapabilitySet{data[1].permitted} << 32) | data[0].permitted;
-}
-
 base::Status write_text(const std::string& file, const std::string& text) {
   base::UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
   if (!fd.valid() || ::write(fd.get(), text.data(), text.size()) != ssize_t(text.size())) {
@@ -238,23 +222,13 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
       return create_error(s.error());
     }
   }
-  auto user = resolve_user(spec);
-  if (!user.ok()) return create_error(user.error());
-  if (spec.run_as_non_root && user->uid == 0) {
-    return config_error(base::Error("container has runAsNonRoot and image will run as root"));
-  }
-  auto caps = resolve_capabilities(spec.privileged, spec.capabilities_add, spec.capabilities_drop);
-  if (!caps.ok()) return create_error(caps.error());
   // Rootless: a user namespace mapping the container's uid and gid onto ours (one id each).
   const bool rootless = ::geteuid() != 0;
-  // A container cannot get what its spawner lacks (a sandboxed spawner may miss some); rootless,
-  // it gets them in its own user namespace.
-  if (!rootless) *caps &= own_permitted_capabilities();
-  SeccompProgram seccomp;
-  if (!spec.privileged) {
-    auto program = compile_seccomp(spec.seccomp, *caps);
-    if (!program.ok()) return create_error(program.error());
-    seccomp = std::move(*program);
+  detail::ProgramPlan program;
+  if (auto s = program.prepare(spec, spec.argv, rootless); !s) return create_error(s.error());
+  const ResolvedUser& user = program.user();
+  if (spec.run_as_non_root && user.uid == 0) {
+    return config_error(base::Error("container has runAsNonRoot and image will run as root"));
   }
 
   // The filesystem, in the order the child mounts it.
@@ -346,32 +320,6 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   plan.ops = b.ops().data();
   plan.op_count = b.ops().size();
   plan.hostname = spec.hostname.empty() ? nullptr : spec.hostname.c_str();
-  const std::string cwd = spec.cwd.empty() ? std::string("/") : spec.cwd.string();
-  plan.cwd = cwd.c_str();
-
-  std::vector<char*> argv = c_strings(spec.argv);
-  std::vector<char*> envp = c_strings(spec.env);
-  std::string path_value = env_value(spec.env, "PATH");
-  if (path_value.empty()) path_value = std::string(kDefaultPath);
-  plan.program = spec.argv.front().c_str();
-  plan.path_value = path_value.c_str();
-  plan.argv = argv.data();
-  plan.envp = envp.data();
-
-  plan.rlimits = spec.rlimits.data();
-  plan.rlimit_count = spec.rlimits.size();
-  plan.uid = user->uid;
-  plan.gid = user->gid;
-  std::vector<gid_t> groups(user->supplementary_groups.begin(), user->supplementary_groups.end());
-  plan.groups = groups.data();
-  plan.group_count = groups.size();
-  plan.capabilities = *caps;
-  plan.last_capability = last_capability();
-  plan.no_new_privs = spec.no_new_privs && !spec.privileged;
-  if (!seccomp.empty()) {
-    plan.seccomp = seccomp.data();
-    plan.seccomp_length = seccomp.size();
-  }
 
   // Descriptors: the caller's stdio duplicated above 2 (so dup2 onto 0..2 cannot clobber one
   // another), and the report channel. All close-on-exec.
@@ -416,18 +364,8 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
   sigset_t all, saved_mask;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &saved_mask);
-  std::vector<int> non_default;
-  for (int sig = 1; sig < NSIG; ++sig) {
-    struct sigaction current {};
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
-    if (::sigaction(sig, nullptr, &current) == 0 && current.sa_handler != SIG_DFL) {
-      non_default.push_back(sig);
-    }
-  }
-  plan.signals_to_default = non_default.data();
-  plan.signal_count = non_default.size();
+  program.fill(plan);
   plan.wait_for_id_maps = rootless;
-  if (rootless) plan.group_count = 0;
 
   int pidfd = -1;
   clone_args args{};
@@ -477,7 +415,7 @@ SpawnResult spawn_container(const ContainerSpec& spec, const ContainerStdio& std
 
   Container container(static_cast<pid_t>(pid), base::UniqueFd(pidfd), std::move(cgroup_fd));
   if (rootless) {
-    if (auto s = write_id_maps(static_cast<pid_t>(pid), user->uid, user->gid); !s) {
+    if (auto s = write_id_maps(static_cast<pid_t>(pid), user.uid, user.gid); !s) {
       return create_error(s.error());  // ~Container kills and reaps the waiting child
     }
     if (::send(report_read.get(), "g", 1, MSG_NOSIGNAL) != 1) {

@@ -26,14 +26,8 @@
 namespace runtime::detail {
 namespace {
 
-// Reports a failed step to the parent; the child then exits.
 int fail(const ChildPlan& plan, ChildStep step, int index = -1, int err = errno) {
-  ChildReport report;
-  report.step = static_cast<std::uint32_t>(step);
-  report.index = index;
-  report.err = err;
-  (void)!::write(plan.report_fd, &report, sizeof report);
-  return 127;
+  return report_failure(plan, step, index, err);
 }
 
 int open_in_root(int root_fd, const char* path, int flags, mode_t mode = 0) {
@@ -257,6 +251,15 @@ ChildStep exec_program(const ChildPlan& plan) {
 
 }  // namespace
 
+int report_failure(const ChildPlan& plan, ChildStep step, int index, int err) {
+  ChildReport report;
+  report.step = static_cast<std::uint32_t>(step);
+  report.index = index;
+  report.err = err;
+  (void)!::write(plan.report_fd, &report, sizeof report);
+  return 127;
+}
+
 int run_child(const ChildPlan& plan) {
   // 0. Rootless: nothing below works before the parent has mapped our ids.
   if (plan.wait_for_id_maps) {
@@ -318,7 +321,10 @@ int run_child(const ChildPlan& plan) {
     }
   }
   if (::chdir(plan.cwd) != 0) return fail(plan, ChildStep::chdir_cwd);
+  return run_program(plan);
+}
 
+int run_program(const ChildPlan& plan) {
   // 6. Process: its own session, stdio, limits.
   if (::setsid() < 0) return fail(plan, ChildStep::setsid);
   if (::dup2(plan.stdin_fd, 0) < 0 || ::dup2(plan.stdout_fd, 1) < 0 ||
@@ -352,7 +358,7 @@ int run_child(const ChildPlan& plan) {
     return fail(plan, ChildStep::seccomp);
   }
   if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return fail(plan, ChildStep::keep_caps);
-  if (!plan.wait_for_id_maps && ::syscall(SYS_setgroups, plan.group_count, plan.groups) != 0) {
+  if (!plan.skip_setgroups && ::syscall(SYS_setgroups, plan.group_count, plan.groups) != 0) {
     return fail(plan, ChildStep::setgroups);
   }
   if (::syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) {
@@ -360,6 +366,11 @@ int run_child(const ChildPlan& plan) {
   }
   if (::syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) {
     return fail(plan, ChildStep::setuid);
+  }
+  // After the id change, which clears it; the capset below only narrows and keeps it.
+  if (plan.parent_death_signal != 0 &&
+      ::prctl(PR_SET_PDEATHSIG, plan.parent_death_signal, 0, 0, 0) != 0) {
+    return fail(plan, ChildStep::parent_death_signal);
   }
   // Effective = permitted = the container's set; inheritable and ambient empty (as containerd
   // asks of runc), so a non-root user's program starts with no effective capabilities.

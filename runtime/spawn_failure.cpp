@@ -118,10 +118,16 @@ base::Error child_step_error(const ChildReport& r, const ContainerSpec& spec,
     case ChildStep::close_fds:
       return base::Error::from_errno("close inherited descriptors", err);
     case ChildStep::exec:
-      return base::Error::from_errno("exec " + in_quotes(spec.argv.front()), err);
+      return base::Error::from_errno("exec " + in_quotes(plan.program), err);
     case ChildStep::exec_lookup:
-      return base::Error("exec: " + in_quotes(spec.argv.front()) +
+      return base::Error("exec: " + in_quotes(plan.program) +
                          ": executable file not found in $PATH");
+    case ChildStep::parent_death_signal:
+      return base::Error::from_errno("set parent death signal", err);
+    case ChildStep::join_namespaces:
+      return base::Error::from_errno("join the container's namespaces", err);
+    case ChildStep::fork_program:
+      return base::Error::from_errno("start process in the container", err);
   }
   return base::Error::from_errno("container setup step " + std::to_string(r.step), err);
 }

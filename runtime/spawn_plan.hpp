@@ -12,6 +12,7 @@
 #include <linux/filter.h>
 #include <sys/types.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 
@@ -42,12 +43,16 @@ enum class ChildStep : std::uint32_t {
   setgroups,
   setgid,
   setuid,
+  parent_death_signal,
   capset,
   ambient,
   signals,
   close_fds,
   exec,         // execve of a path failed
   exec_lookup,  // no PATH entry held the program
+  // Exec into a running container (runtime/container_exec.hpp), in the relay process:
+  join_namespaces,  // setns on the container's pidfd
+  fork_program,     // clone3 of the program's process into the container's pid namespace
 };
 
 struct ChildReport {
@@ -123,10 +128,20 @@ struct ChildPlan {
   // Rootless: the child waits for one byte on report_fd (the parent has written its uid and
   // gid maps by then) and does not call setgroups (denied with a single-id mapping).
   bool wait_for_id_maps = false;
+  bool skip_setgroups = false;
+  int parent_death_signal = 0;  // set once the ids are the program's (0: none)
 };
 
 // The child's script. Does not return on success (the program is exec'd); after a failure it
 // has reported it and returns the exit status for the child.
 int run_child(const ChildPlan& plan);
+
+// Reports a failed step on plan.report_fd (errno unless `err` is given); returns the exit
+// status for the failed process.
+int report_failure(const ChildPlan& plan, ChildStep step, int index = -1, int err = errno);
+
+// Steps 6 onwards of run_child (session, stdio, limits, privileges, exec), for a process that
+// already stands in the container's filesystem at plan.cwd.
+int run_program(const ChildPlan& plan);
 
 }  // namespace runtime::detail

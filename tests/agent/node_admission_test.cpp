@@ -27,14 +27,15 @@ TEST_CASE("node admission refuses what this node cannot honour, by field", "[uni
   job.spec.template_.spec.scheduler_name = "my-scheduler";
   job.spec.template_.spec.node_selector = {{"kubernetes.io/os", "linux"}, {"zone", "a"}};
   job.spec.template_.spec.security_context.emplace().fs_group = 4000;
-  job.spec.template_.spec.containers[0].readiness_probe.emplace();
   CHECK(refused(job) ==
         std::vector<std::string>{
             "spec.template.spec.schedulerName: Unsupported value: \"my-scheduler\": supported "
             "values: \"default-scheduler\"",
             "spec.template.spec.nodeSelector[zone]: Forbidden: no label of this node matches it",
             "spec.template.spec.securityContext.fsGroup: Forbidden: not supported by batchlet yet "
-            "(see docs/compatibility.md)",
-            "spec.template.spec.containers[0].readinessProbe: Forbidden: not supported by batchlet "
-            "yet (see docs/compatibility.md)"});
+            "(see docs/compatibility.md)"});
+  // Exec readiness probes run (agent/readiness_prober.hpp): nothing to refuse.
+  job = plain_job();
+  job.spec.template_.spec.containers[0].readiness_probe.emplace().exec.emplace().command = {"true"};
+  CHECK(refused(job).empty());
 }

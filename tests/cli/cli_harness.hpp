@@ -1,7 +1,10 @@
 // tests/cli/cli_harness.hpp: run the real batchlet binary and capture what it prints.
 #pragma once
 
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -10,7 +13,9 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "runtime/container_state.hpp"
 #include "runtime/host_process.hpp"
+#include "runtime/proc_identity.hpp"
 #include "runtime/supervise.hpp"
 
 namespace fs = std::filesystem;
@@ -39,6 +44,27 @@ inline Output run(std::vector<std::string> argv) {
   REQUIRE(waited.ok());
   output.exit_code = waited->exit->code();
   return output;
+}
+
+// Kills what an agent on `state_dir` left running: the containers and shims its state
+// directories record (pods/*/*/state.json), named by pidfds verified against their start
+// times. An agent stopped with SIGTERM leaves its pods running for the next agent; a test that
+// failed half-way has no next agent.
+inline void kill_leftover_containers(const fs::path& state_dir) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(state_dir / "pods", ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename() != "state.json") continue;
+    auto state = runtime::read_shim_state(it->path());
+    if (!state.ok() || !*state) continue;
+    for (const auto& [pid, ticks] :
+         {std::pair((*state)->container_pid, (*state)->container_start_ticks),
+          std::pair((*state)->shim_pid, (*state)->shim_start_ticks)}) {
+      if (pid <= 0) continue;
+      auto pidfd = runtime::open_verified_pidfd(pid, ticks);
+      if (pidfd.ok()) ::syscall(SYS_pidfd_send_signal, pidfd->get(), SIGKILL, nullptr, 0);
+    }
+  }
 }
 
 inline Output batchlet_run(const std::string& file) {

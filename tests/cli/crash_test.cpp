@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -46,14 +47,8 @@ void put_jobs(const fs::path& state, const fs::path& runs) {
 }
 
 bool all_finished(const fs::path& state) {
-  for (const auto& job : stored_objects(state, "jobs.batch")) {
-    bool done = false;
-    for (const auto& c : job["status"].value("conditions", nlohmann::json::array())) {
-      if ((c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True") done = true;
-    }
-    if (!done) return false;
-  }
-  return true;
+  const auto jobs = stored_objects(state, "jobs.batch");
+  return std::all_of(jobs.begin(), jobs.end(), job_finished);
 }
 
 }  // namespace

@@ -27,9 +27,7 @@ bool pod_running(const fs::path& state) {
 
 std::optional<json> finished_job(const fs::path& state) {
   for (const auto& job : stored_objects(state, "jobs.batch")) {
-    for (const auto& c : job["status"].value("conditions", json::array())) {
-      if ((c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True") return job;
-    }
+    if (job_finished(job)) return job;
   }
   return std::nullopt;
 }

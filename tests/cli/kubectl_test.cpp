@@ -69,6 +69,7 @@ class Served {
   ~Served() {
     ::kill(process_.child.pid(), SIGTERM);
     (void)process_.child.wait();
+    kill_leftover_containers(dir_.path / "state");
   }
 
   Kubectl kubectl(const std::string& args) {
@@ -395,4 +396,75 @@ TEST_CASE("scenario 7: with podReplacementPolicy Failed a deleted pod is replace
             .kubectl("get events --field-selector involvedObject.name=s7 -o "
                      "jsonpath='{.items[?(@.reason==\"SuccessfulCreate\")].message}'")
             .out == "Created pod: " + first.substr(4, first.size() - 5));
+}
+
+TEST_CASE("an exec readiness probe decides when the pod and the job count as ready",
+          "[integration]") {
+  Served served;
+  TempDir marks;
+  const std::string yaml =
+      "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: probed\nspec:\n  backoffLimit: 0\n"
+      "  template:\n    spec:\n      restartPolicy: Never\n"
+      "      containers:\n      - name: main\n        image: batchlet.local/host\n"
+      "        command: [\"sh\", \"-c\", \"while [ ! -e /mnt/done ]; do sleep 0.1; done\"]\n"
+      "        volumeMounts: [{name: marks, mountPath: /mnt}]\n"
+      "        readinessProbe:\n          exec: {command: [cat, /mnt/ready]}\n"
+      "          periodSeconds: 1\n          failureThreshold: 1\n"
+      "      volumes: [{name: marks, hostPath: {path: " +
+      marks.path.string() + "}}]\n";
+  REQUIRE(served.kubectl("apply -f " + served.write("probed.yaml", yaml)).exit_code == 0);
+  // Running, probed, failing: not ready, and each failure is an Unhealthy event with the output.
+  const std::string pod_ready = "{.items[0].status.conditions[?(@.type==\"Ready\")].status}";
+  const std::string unhealthy =
+      "events --field-selector reason=Unhealthy -o jsonpath='{.items[0].message}'";
+  bool failed_probe = false;
+  for (int i = 0; i < 100 && !failed_probe; ++i) {
+    failed_probe = served.kubectl("get " + unhealthy).out ==
+                   "Readiness probe failed: cat: /mnt/ready: No such file or directory\n";
+    if (!failed_probe) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  CHECK(failed_probe);
+  CHECK(served
+            .kubectl("get events --field-selector reason=Unhealthy -o "
+                     "jsonpath='{.items[0].type}/{.items[0].involvedObject.fieldPath}'")
+            .out == "Warning/spec.containers{main}");
+  CHECK(eventually(served, "pods -l job-name=probed", "{.items[0].status.phase}/" + pod_ready,
+                   "Running/False"));
+  CHECK(eventually(served, "job probed", "{.status.active}/{.status.ready}", "1/0"));
+  // The probe passes: ready; it fails once more (failureThreshold 1): not ready again.
+  marks.write("ready", "yes\n");
+  CHECK(eventually(served, "job probed", "{.status.ready}", "1"));
+  CHECK(eventually(served, "pods -l job-name=probed",
+                   pod_ready + "/{.items[0].status.containerStatuses[0].ready}", "True/true"));
+  fs::remove(marks.path / "ready");
+  CHECK(eventually(served, "job probed", "{.status.ready}", "0"));
+  CHECK(eventually(served, "pods -l job-name=probed", pod_ready, "False"));
+  marks.write("done", "");
+  CHECK(served.kubectl("wait --for=condition=complete job/probed --timeout=60s").exit_code == 0);
+}
+
+TEST_CASE("scenario 5: a job created suspended makes no pods until it is resumed",
+          "[integration]") {
+  Served served;
+  REQUIRE(served
+              .kubectl("apply -f " +
+                       served.write("s5.yaml", job_yaml("s5", "exit 0",
+                                                        "  suspend: true\n  parallelism: 2\n"
+                                                        "  completions: 4\n")))
+              .exit_code == 0);
+  CHECK(eventually(served, "job s5",
+                   "{.status.conditions[?(@.type==\"Suspended\")].status}/"
+                   "{.status.conditions[?(@.type==\"Suspended\")].reason}",
+                   "True/JobSuspended"));
+  // A sync has run (the condition is there): still no pod.
+  CHECK(served.kubectl("get pods -l job-name=s5 -o name").out.empty());
+  REQUIRE(served.kubectl("patch job s5 -p {\\\"spec\\\":{\\\"suspend\\\":false}}").exit_code == 0);
+  CHECK(served.kubectl("wait --for=condition=complete job/s5 --timeout=60s").exit_code == 0);
+  CHECK(served
+            .kubectl("get job s5 -o jsonpath='{.status.succeeded}/"
+                     "{.status.conditions[?(@.type==\"Complete\")].reason}/"
+                     "{.status.conditions[?(@.type==\"Suspended\")].status}'")
+            .out == "4/CompletionsReached/False");
+  CHECK(served.kubectl("get pods -l job-name=s5 --field-selector status.phase=Succeeded -o name")
+            .out.size() == 4 * std::string("pod/s5-xxxxx\n").size());
 }

@@ -23,4 +23,21 @@ inline std::vector<nlohmann::json> stored_objects(const std::filesystem::path& s
   return out;
 }
 
+// The object's condition of `type` when its status is True; nullptr otherwise.
+inline const nlohmann::json* true_condition(const nlohmann::json& object, const std::string& type) {
+  const auto status = object.find("status");
+  if (status == object.end() || !status->is_object()) return nullptr;
+  const auto conditions = status->find("conditions");
+  if (conditions == status->end() || !conditions->is_array()) return nullptr;
+  for (const auto& c : *conditions) {
+    if (c.value("type", "") == type && c.value("status", "") == "True") return &c;
+  }
+  return nullptr;
+}
+
+// A Job has finished once its Complete or Failed condition is True.
+inline bool job_finished(const nlohmann::json& job) {
+  return true_condition(job, "Complete") != nullptr || true_condition(job, "Failed") != nullptr;
+}
+
 }  // namespace cli_test

@@ -30,10 +30,8 @@ std::string ttl_job(const std::string& name, int ttl) {
 // When the stored job finished (its Complete condition), once it has.
 std::optional<Clock::time_point> finished_at(const fs::path& state) {
   for (const auto& job : stored_objects(state, "jobs.batch")) {
-    for (const auto& c : job["status"].value("conditions", nlohmann::json::array())) {
-      if (c["type"] == "Complete" && c["status"] == "True") {
-        return api::parse_time(c["lastTransitionTime"].get<std::string>());
-      }
+    if (const auto* c = true_condition(job, "Complete")) {
+      return api::parse_time((*c)["lastTransitionTime"].get<std::string>());
     }
   }
   return std::nullopt;

@@ -1,7 +1,7 @@
 """Spec §9 scenario 4 with the official Python client against a serving batchlet: an Indexed
 Job (P=C=3, backoffLimit 0) whose podFailurePolicy ignores pods with the DisruptionTarget
 condition. Each index's first pod runs until it is evicted through the Eviction API; the
-replacements succeed. The Job must complete with succeeded 3 and failed 0.
+replacements succeed. Readiness comes from the fixture's exec readiness probe. The Job must complete with succeeded 3 and failed 0.
 
 Usage: evict_ignore.py KUBECONFIG MARKER_DIR. Prints one line per step and "ok" at the end.
 """
@@ -49,6 +49,13 @@ job = {
                         "image": "batchlet.local/host",
                         "command": ["sh", "-c", script],
                         "volumeMounts": [{"name": "data", "mountPath": "/mnt"}],
+                        # Ready once the index's marker exists (the e2e fixture's probe).
+                        "readinessProbe": {
+                            "exec": {
+                                "command": ["sh", "-c", "cat /mnt/foo-$JOB_COMPLETION_INDEX"]
+                            },
+                            "periodSeconds": 1,
+                        },
                     }
                 ],
                 "volumes": [{"name": "data", "hostPath": {"path": markers, "type": "Directory"}}],
@@ -80,6 +87,9 @@ wait("3 ready pods", lambda: job_status().get("ready", 0) == 3)
 pods = core.list_namespaced_pod("default", label_selector="job-name=evict").items
 running = [p.metadata.name for p in pods if p.status.phase == "Running"]
 assert len(running) == 3, [(p.metadata.name, p.status.phase) for p in pods]
+for p in pods:
+    ready = [c.status for c in p.status.conditions if c.type == "Ready"]
+    assert ready == ["True"] and p.status.container_statuses[0].ready, p.metadata.name
 print("ready", len(running))
 
 for name in running:
