@@ -34,7 +34,6 @@ namespace agent {
 namespace {
 
 constexpr std::chrono::seconds kErrorRetry{1};
-constexpr std::chrono::seconds kMaxLoopSleep{30};
 constexpr std::chrono::minutes kEventPruneInterval{10};
 
 std::string host_name() {
@@ -74,6 +73,9 @@ class Agent::Impl {
     o.node_name = options_.node_name;
     o.container_backoff_base = options_.container_backoff_base;
     o.container_backoff_cap = options_.container_backoff_cap;
+    o.registry = options_.registry;
+    o.log_rotation = options_.log_rotation;
+    o.pod_pids_limit = options_.pod_pids_limit;
     return o;
   }
 
@@ -163,7 +165,7 @@ class Agent::Impl {
       if (has_pending()) continue;
       if (done && done()) return {};
 
-      base::Duration sleep = kMaxLoopSleep;
+      base::Duration sleep = options_.max_loop_sleep;
       if (auto due = queue_.next_due()) sleep = std::min(sleep, *due - clock_.now());
       if (sleep < base::Duration::zero()) sleep = base::Duration::zero();
       const auto ms = std::chrono::ceil<std::chrono::milliseconds>(sleep).count();

@@ -14,13 +14,15 @@
 // - Change observers run under the store's writer lock for every committed change, in
 //   resourceVersion order (the API's watch fan-out is one): hand the change on, never call back.
 // - run() returns when `stop_fd` (if >= 0) is readable or `done` returns true (checked between
-//   rounds, on the loop thread, where it may read informer()). The destructor leaves containers
+//   rounds, at least every options.max_loop_sleep, on the loop thread, where it may read
+//   informer()). The destructor leaves containers
 //   running: a new agent adopts them.
 #pragma once
 
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agent/event_sink.hpp"
@@ -30,6 +32,8 @@
 #include "base/clock.hpp"
 #include "base/paths.hpp"
 #include "base/result.hpp"
+#include "runtime/cri_log.hpp"
+#include "runtime/registry_client.hpp"
 
 namespace agent {
 
@@ -46,6 +50,13 @@ struct AgentOptions {
   std::filesystem::path shim_binary = "/proc/self/exe";
   base::Duration container_backoff_base = std::chrono::seconds(10);
   base::Duration container_backoff_cap = std::chrono::seconds(300);
+  // The loop's longest sleep: run()'s `done` is called at least this often (a service manager's
+  // watchdog is fed from it).
+  base::Duration max_loop_sleep = std::chrono::seconds(30);
+  runtime::RegistryConfig registry;   // image pulls: insecure registries, credentials, timeouts
+  runtime::LogRotation log_rotation;  // containers' CRI logs (containerLogMaxSize/MaxFiles)
+  // pids.max of every pod cgroup whose containers set no limit (the kubelet's podPidsLimit).
+  std::optional<std::int64_t> pod_pids_limit;
 };
 
 class Agent {

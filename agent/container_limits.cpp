@@ -21,12 +21,15 @@ cgroups::Limits container_limits(const api::Container& container) {
   return out;
 }
 
-cgroups::Limits pod_cgroup_limits(const api::PodSpec& spec) {
+cgroups::Limits pod_cgroup_limits(const api::PodSpec& spec,
+                                  std::optional<std::int64_t> pids_limit) {
   std::vector<cgroups::Limits> apps;
   std::vector<cgroups::Limits> inits;
   for (const api::Container& c : spec.containers) apps.push_back(container_limits(c));
   for (const api::Container& c : spec.init_containers) inits.push_back(container_limits(c));
-  return cgroups::pod_limits(apps, inits);
+  cgroups::Limits limits = cgroups::pod_limits(apps, inits);
+  if (!limits.pids_max) limits.pids_max = pids_limit;
+  return limits;
 }
 
 }  // namespace agent

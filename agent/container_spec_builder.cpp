@@ -146,6 +146,7 @@ base::Result<runtime::StartRequest> build_start_request(const ContainerContext& 
     spec.termination_message_path = container.termination_message_path;
     request.options.termination_message_file = request.state_dir / "termination-log";
   }
+  request.options.log_rotation = ctx.log_rotation;
   request.options.fallback_to_logs_on_error =
       container.termination_message_policy == "FallbackToLogsOnError";
   spec.stop_grace_period =

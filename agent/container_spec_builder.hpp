@@ -41,6 +41,7 @@ struct ContainerContext {
   std::int32_t restart_count = 0;
   std::filesystem::path cgroup_dir;  // empty: none
   std::filesystem::path shim_binary = "/proc/self/exe";
+  runtime::LogRotation log_rotation;
 };
 
 // pods/<uid>/volumes/<name>: where an emptyDir lives on the host.

@@ -13,6 +13,27 @@
 namespace agent {
 namespace {
 
+// Every Event is also a log line (info), ending in the key=value words a journal turns into
+// fields (systemd/journal_log.hpp): namespace= and job=, or namespace=, pod= and pod_uid=.
+void log_event(const InvolvedObject& object, std::string_view type, std::string_view reason,
+               std::string_view message) {
+  if (!spdlog::should_log(spdlog::level::info)) return;
+  std::string text(message);
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  if (object.kind == "Job") {
+    spdlog::info("{} {}: {} namespace={} job={}", type, reason, text, object.name_space,
+                 object.name);
+  } else if (object.kind == "Pod") {
+    spdlog::info("{} {}: {} namespace={} pod={} pod_uid={}", type, reason, text, object.name_space,
+                 object.name, object.uid);
+  } else {
+    spdlog::info("{} {}: {} namespace={} {}={}", type, reason, text, object.name_space, object.kind,
+                 object.name);
+  }
+}
+
 const std::string kEvents = "events";
 
 // Upstream names an Event "<object>.<UnixNano in hex>"; the nanoseconds keep names unique
@@ -54,6 +75,7 @@ StoreEventSink::~StoreEventSink() {
 void StoreEventSink::record(const InvolvedObject& object, std::string_view type,
                             std::string_view reason, std::string_view message,
                             std::string_view component) {
+  log_event(object, type, reason, message);
   const base::TimePoint now = clock_.now();
   SeriesKey key{object.uid, std::string(type), std::string(reason), std::string(message),
                 std::string(component)};

@@ -42,8 +42,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,7 @@
 #include "base/clock.hpp"
 #include "base/paths.hpp"
 #include "base/result.hpp"
+#include "runtime/cri_log.hpp"
 #include "runtime/registry_client.hpp"
 
 namespace cgroups {
@@ -86,6 +89,8 @@ struct PodManagerOptions {
   // The kubelet's crash-loop backoff (10 s doubling to 300 s); tests shorten it.
   base::Duration container_backoff_base = std::chrono::seconds(10);
   base::Duration container_backoff_cap = std::chrono::seconds(300);
+  runtime::LogRotation log_rotation;
+  std::optional<std::int64_t> pod_pids_limit;  // pids.max of pods that set no limit
 };
 
 class PodManager {

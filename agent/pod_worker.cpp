@@ -207,7 +207,8 @@ bool PodWorker::prepare() {
       job->release();
       auto pod = job->open_child(pod_.metadata.uid);
       if (!pod.ok())
-        pod = o.cgroups->create_pod(*job, pod_.metadata.uid, pod_cgroup_limits(pod_.spec));
+        pod = o.cgroups->create_pod(*job, pod_.metadata.uid,
+                                    pod_cgroup_limits(pod_.spec, o.pod_pids_limit));
       if (pod.ok()) {
         pod->release();
         cgroup_relative_ = pod->relative();
@@ -359,6 +360,7 @@ bool PodWorker::start(const api::Container& c, bool init) {
   ctx.restart_count = restart;
   ctx.cgroup_dir = cgroup;
   ctx.shim_binary = o.shim_binary;
+  ctx.log_rotation = o.log_rotation;
   auto request = build_start_request(ctx);
   if (!request.ok()) {
     s.state = {};

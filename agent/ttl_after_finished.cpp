@@ -9,13 +9,10 @@ namespace agent {
 
 std::optional<base::TimePoint> ttl_expiry(const api::Job& job) {
   if (!job.spec.ttl_seconds_after_finished || job.metadata.deletion_timestamp) return std::nullopt;
-  for (const api::JobCondition& c : job.status.conditions) {
-    if ((c.type == api::kConditionComplete || c.type == api::kConditionFailed) &&
-        c.status == "True") {
-      return c.last_transition_time + std::chrono::seconds(*job.spec.ttl_seconds_after_finished);
-    }
-  }
-  return std::nullopt;
+  const api::JobCondition* finished = api::finished_condition(job.status);
+  if (finished == nullptr) return std::nullopt;
+  return finished->last_transition_time +
+         std::chrono::seconds(*job.spec.ttl_seconds_after_finished);
 }
 
 base::Result<bool> delete_expired_job(Store& store, const base::Clock& clock,

@@ -136,4 +136,14 @@ struct Job {
   JobStatus status;
 };
 
+// The Job's True Complete or Failed condition once it has finished; nullptr before.
+inline const JobCondition* finished_condition(const JobStatus& status) {
+  for (const JobCondition& c : status.conditions) {
+    if ((c.type == kConditionComplete || c.type == kConditionFailed) && c.status == "True") {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace api

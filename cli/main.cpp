@@ -7,6 +7,7 @@
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/shim_command.hpp"
+#include "systemd/journal_log.hpp"
 
 #ifndef BATCHLET_VERSION
 #define BATCHLET_VERSION "unknown"
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "shim") return cli::shim_command(argc, argv);
   CLI::App app{"batchlet: run Kubernetes batch/v1 Jobs on this machine, without a cluster"};
   app.require_subcommand(1);
+  // `batchlet serve --log-level info`: the global option may follow the subcommand.
+  app.fallthrough();
   std::string log_level;
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error or off (default: warn; error for run)");
@@ -48,6 +51,12 @@ int main(int argc, char** argv) {
   if (auto s = base::init_logging(log_level); !s) {
     std::fprintf(stderr, "error: --log-level: %s\n", s.error().message().c_str());
     return cli::kExitBadInput;
+  }
+  // Under systemd with stderr on the journal: entries with priorities and fields instead.
+  if (serve.selected() && systemd::stderr_is_journal()) {
+    if (auto s = systemd::log_to_journal(); !s) {
+      std::fprintf(stderr, "warning: %s\n", s.error().message().c_str());
+    }
   }
   if (*version_cmd) {
     std::printf("batchlet %s\n", BATCHLET_VERSION);

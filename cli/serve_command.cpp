@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "agent/agent.hpp"
@@ -16,6 +17,7 @@
 #include "api/kubeconfig.hpp"
 #include "api/metrics.hpp"
 #include "api/openapi.hpp"
+#include "api/quantity.hpp"
 #include "api/request_metrics.hpp"
 #include "api/rest_api.hpp"
 #include "api/status.hpp"
@@ -24,7 +26,11 @@
 #include "base/file.hpp"
 #include "base/resident_set.hpp"
 #include "base/unique_fd.hpp"
+#include "cli/host_report.hpp"
 #include "cli/run_command.hpp"
+#include "cli/serve_config.hpp"
+#include "cli/service_notifier.hpp"
+#include "systemd/activation.hpp"
 
 namespace cli {
 namespace {
@@ -89,6 +95,13 @@ api::http::Handler make_handler(int server_minor, api::metrics::Registry& metric
 }
 
 int serve(const ServeOptions& o) {
+  // First: the activated sockets become close-on-exec before anything is spawned.
+  auto activated = systemd::activated_unix_sockets();
+  if (!activated.ok()) {
+    say("error: " + activated.error().message());
+    return kExitInternal;
+  }
+  ServiceNotifier service;
   base::RealClock clock;
   std::string host;
   std::uint16_t port = 0;
@@ -118,6 +131,17 @@ int serve(const ServeOptions& o) {
   options.container_backoff_base = seconds(o.container_backoff_base_seconds);
   options.container_backoff_cap = seconds(o.container_backoff_cap_seconds);
   options.pod_event_batch = seconds(o.pod_event_batch_seconds);
+  options.max_loop_sleep = service.loop_interval();
+  options.registry.insecure.insert(o.insecure_registries.begin(), o.insecure_registries.end());
+  if (auto size = api::Quantity::parse(o.container_log_max_size); size.ok() && size->value() > 0) {
+    options.log_rotation.max_bytes = static_cast<std::uint64_t>(size->value());
+  } else {
+    say("error: container log max size: invalid quantity \"" + o.container_log_max_size + "\"");
+    return kExitBadInput;
+  }
+  options.log_rotation.max_files = o.container_log_max_files;
+  if (o.pod_pids_limit > 0) options.pod_pids_limit = o.pod_pids_limit;
+  service.recovering();
   auto opened = agent::Agent::open(options, clock);
   if (!opened.ok()) {
     say("error: " + opened.error().message());
@@ -151,11 +175,23 @@ int serve(const ServeOptions& o) {
     say("error: listen on " + o.listen + ": " + bound.error().message());
     return kExitInternal;
   }
-  std::error_code ec;
-  std::filesystem::create_directories(options.paths.run_dir(), ec);
-  if (auto listening = server->listen_unix(options.paths.socket()); !listening.ok()) {
-    say("error: " + listening.error().message());
-    return kExitInternal;
+  std::string socket_name = options.paths.socket().string();
+  if (!activated->empty()) {
+    // batchlet.socket holds the socket; the service serves it (systemd.socket(5)).
+    for (int fd : *activated) {
+      if (auto adopted = server->adopt_unix(fd); !adopted.ok()) {
+        say("error: " + adopted.error().message());
+        return kExitInternal;
+      }
+    }
+    socket_name = "the activated socket";
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(options.paths.run_dir(), ec);
+    if (auto listening = server->listen_unix(options.paths.socket()); !listening.ok()) {
+      say("error: " + listening.error().message());
+      return kExitInternal;
+    }
   }
   auto ca = base::read_file(tls->ca_certificate);
   if (!ca.ok()) {
@@ -170,11 +206,16 @@ int serve(const ServeOptions& o) {
     return kExitInternal;
   }
   server->start();
-  say("batchlet serving on " + url + " and " + options.paths.socket().string() +
+  say("batchlet serving on " + url + " and " + socket_name +
       "; kubeconfig: " + options.paths.kubeconfig().string());
   // Recovery, TLS set-up and the libraries' start-up touched pages the idle agent never needs.
   base::trim_resident_set();
-  auto ran = agent.run(pipe->read.get());
+  service.ready(agent);
+  auto ran = agent.run(pipe->read.get(), [&] {
+    service.tick(agent);
+    return false;
+  });
+  service.stopping();
   server->stop();
   if (o.evict_on_shutdown) {
     // The pods' own grace periods bound it; past that, whatever is left is killed by the
@@ -186,6 +227,45 @@ int serve(const ServeOptions& o) {
   if (!ran.ok()) {
     say("error: " + ran.error().message());
     return kExitInternal;
+  }
+  return 0;
+}
+
+int print_info(const ServeOptions& o, const std::filesystem::path& config_file) {
+  std::error_code ec;
+  const bool have_file = std::filesystem::exists(config_file, ec);
+  std::printf("batchlet %s\n", BATCHLET_VERSION);
+  std::printf("Settings (flags, then %s%s, then defaults):\n", config_file.c_str(),
+              have_file ? "" : " (absent)");
+  const auto seconds_text = [](double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%gs", s);
+    return std::string(buf);
+  };
+  std::string registries;
+  for (const auto& r : o.insecure_registries) registries += (registries.empty() ? "" : ", ") + r;
+  const std::pair<const char*, std::string> settings[] = {
+      {"stateDir", o.state_dir.string()},
+      {"runDir", o.run_dir.string()},
+      {"listen", o.listen},
+      {"nodeName", o.node_name.empty() ? "(the host name)" : o.node_name},
+      {"cgroups", o.cgroups ? "true" : "false"},
+      {"cgroupTree", o.cgroup_tree},
+      {"podBackoffBase", seconds_text(o.pod_backoff_base_seconds)},
+      {"podBackoffCap", seconds_text(o.pod_backoff_cap_seconds)},
+      {"containerBackoffBase", seconds_text(o.container_backoff_base_seconds)},
+      {"containerBackoffCap", seconds_text(o.container_backoff_cap_seconds)},
+      {"podEventBatch", seconds_text(o.pod_event_batch_seconds)},
+      {"evictOnShutdown", o.evict_on_shutdown ? "true" : "false"},
+      {"insecureRegistries", registries.empty() ? "(none)" : registries},
+      {"containerLogMaxSize", o.container_log_max_size},
+      {"containerLogMaxFiles", std::to_string(o.container_log_max_files)},
+      {"podPidsLimit", o.pod_pids_limit > 0 ? std::to_string(o.pod_pids_limit) : "(none)"},
+  };
+  for (const auto& [key, value] : settings) std::printf("  %-22s %s\n", key, value.c_str());
+  std::printf("Host:\n");
+  for (const auto& [name, finding] : host_report(o.cgroup_tree)) {
+    std::printf("  %-22s %s\n", (name + ":").c_str(), finding.c_str());
   }
   return 0;
 }
@@ -237,24 +317,97 @@ ServeCommand::ServeCommand(CLI::App& app) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
+  serve_
+      ->add_option("--config", config_file_,
+                   "Settings file (YAML); flags given here win over it. The default path is "
+                   "read only when it exists")
+      ->capture_default_str();
+  serve_->add_option("--insecure-registry", options_.insecure_registries,
+                     "Pull from this registry (HOST[:PORT]) over plain HTTP; repeatable");
+  serve_
+      ->add_option("--container-log-max-size", options_.container_log_max_size,
+                   "Rotate a container's log at this size (quantity)")
+      ->capture_default_str();
+  serve_
+      ->add_option("--container-log-max-files", options_.container_log_max_files,
+                   "Log files kept per container, the live one included")
+      ->check(CLI::Range(2, 1000))
+      ->capture_default_str();
+  serve_
+      ->add_option("--pod-pids-limit", options_.pod_pids_limit,
+                   "pids.max of every pod (-1: no limit)")
+      ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()))
+      ->capture_default_str();
   serve_->add_flag("--evict-on-shutdown", options_.evict_on_shutdown,
                    "On SIGTERM, stop running pods as a node shutdown does (Failed, condition "
                    "DisruptionTarget) instead of leaving them for the next start to adopt");
 
   kubeconfig_ = app.add_subcommand("kubeconfig", "Print the kubeconfig of a serving agent");
+  info_ = app.add_subcommand(
+      "info",
+      "Print the effective serve settings and what this host offers (cgroups, seccomp, "
+      "user namespaces, overlayfs)");
+  info_->add_option("--config", config_file_, "Settings file")->capture_default_str();
+  kubeconfig_->add_option("--config", config_file_, "Settings file of the serving agent")
+      ->capture_default_str();
   kubeconfig_->add_option("--state-dir", options_.state_dir, "State directory")
       ->capture_default_str();
 }
 
-bool ServeCommand::selected() const { return serve_->parsed() || kubeconfig_->parsed(); }
+bool ServeCommand::selected() const {
+  return serve_->parsed() || kubeconfig_->parsed() || info_->parsed();
+}
+
+ServeOptions ServeCommand::effective_options(std::string& error) const {
+  ServeOptions effective;
+  const auto given = [&](const CLI::App* app, const char* flag) {
+    auto* option = app->get_option_no_throw(flag);
+    return option != nullptr && option->count() > 0;
+  };
+  const bool config_given =
+      given(serve_, "--config") || given(kubeconfig_, "--config") || given(info_, "--config");
+  if (auto s = apply_config_file(config_file_, config_given, effective); !s) {
+    error = s.error().message();
+    return effective;
+  }
+  // A flag given on the command line wins over the file.
+  const auto take = [&](const char* flag, auto ServeOptions::*member) {
+    if (given(serve_, flag) || given(kubeconfig_, flag)) effective.*member = options_.*member;
+  };
+  take("--state-dir", &ServeOptions::state_dir);
+  take("--run-dir", &ServeOptions::run_dir);
+  take("--listen", &ServeOptions::listen);
+  take("--node-name", &ServeOptions::node_name);
+  take("--server-minor", &ServeOptions::server_minor);
+  take("--no-cgroups", &ServeOptions::cgroups);
+  take("--cgroup-tree", &ServeOptions::cgroup_tree);
+  take("--pod-backoff-base", &ServeOptions::pod_backoff_base_seconds);
+  take("--pod-backoff-cap", &ServeOptions::pod_backoff_cap_seconds);
+  take("--container-backoff-base", &ServeOptions::container_backoff_base_seconds);
+  take("--container-backoff-cap", &ServeOptions::container_backoff_cap_seconds);
+  take("--pod-event-batch", &ServeOptions::pod_event_batch_seconds);
+  take("--evict-on-shutdown", &ServeOptions::evict_on_shutdown);
+  take("--insecure-registry", &ServeOptions::insecure_registries);
+  take("--container-log-max-size", &ServeOptions::container_log_max_size);
+  take("--container-log-max-files", &ServeOptions::container_log_max_files);
+  take("--pod-pids-limit", &ServeOptions::pod_pids_limit);
+  return effective;
+}
 
 int ServeCommand::run() const {
-  if (serve_->parsed()) return serve(options_);
-  const base::Paths paths(options_.state_dir);
+  std::string error;
+  const ServeOptions options = effective_options(error);
+  if (!error.empty()) {
+    say("error: " + error);
+    return kExitBadInput;
+  }
+  if (serve_->parsed()) return serve(options);
+  if (info_->parsed()) return print_info(options, config_file_);
+  const base::Paths paths(options.state_dir);
   auto text = base::read_file(paths.kubeconfig());
   if (!text.ok()) {
     say("error: " + paths.kubeconfig().string() + ": " + text.error().message() +
-        " (has `batchlet serve --state-dir " + options_.state_dir.string() + "` run?)");
+        " (has `batchlet serve --state-dir " + options.state_dir.string() + "` run?)");
     return 1;
   }
   std::fwrite(text->data(), 1, text->size(), stdout);

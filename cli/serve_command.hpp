@@ -5,13 +5,20 @@
 //
 // On start: the agent recovers (agent/agent.hpp), the TLS material and the token are made if
 // missing (state dir tls/, token), the listeners open, then <state dir>/kubeconfig.yaml (0600)
-// points at the TLS port. Exit codes: 0 stopped by a signal, 2 bad flags, 125 could not start.
+// points at the TLS port. `batchlet info` prints the effective settings and what the host
+// offers (cli/host_report.hpp). Settings come from the flags, then the config file (--config,
+// default /etc/batchlet/config.yaml when it exists), then the defaults. Under systemd
+// (batchlet.service) it notifies readiness, status and watchdog keep-alives and serves an activated
+// socket (cli/service_notifier.hpp, systemd/activation.hpp). Exit codes: 0 stopped by a signal, 2
+// bad flags or settings, 125 could not start.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace cli {
 
@@ -31,7 +38,14 @@ struct ServeOptions {
   // On SIGTERM/SIGINT, stop the running pods as a node shutdown does (instead of leaving them
   // running for the next agent to adopt).
   bool evict_on_shutdown = false;
+  std::vector<std::string> insecure_registries;  // image pulls over plain HTTP
+  std::string container_log_max_size = "10Mi";   // the kubelet's containerLogMaxSize
+  int container_log_max_files = 5;               // the kubelet's containerLogMaxFiles
+  std::int64_t pod_pids_limit = -1;              // the kubelet's podPidsLimit (-1: none)
 };
+
+// The settings file serve reads unless --config says otherwise (cli/serve_config.hpp).
+inline const std::filesystem::path kDefaultConfigFile = "/etc/batchlet/config.yaml";
 
 class ServeCommand {
  public:
@@ -40,9 +54,14 @@ class ServeCommand {
   int run() const;
 
  private:
+  // Flags over the config file over the defaults; `error` set when the file is bad.
+  ServeOptions effective_options(std::string& error) const;
+
   CLI::App* serve_ = nullptr;
   CLI::App* kubeconfig_ = nullptr;
-  ServeOptions options_;
+  CLI::App* info_ = nullptr;
+  ServeOptions options_;  // as the flags set them
+  std::filesystem::path config_file_ = kDefaultConfigFile;
 };
 
 }  // namespace cli

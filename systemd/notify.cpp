@@ -8,6 +8,7 @@
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -89,6 +90,10 @@ base::Result<bool> notify_reloading() {
 }
 
 base::Result<bool> notify_watchdog() { return notify("WATCHDOG=1"); }
+
+base::Result<bool> notify_extend_timeout(std::chrono::microseconds extra) {
+  return notify("EXTEND_TIMEOUT_USEC=" + std::to_string(std::max<std::int64_t>(0, extra.count())));
+}
 
 base::Result<std::optional<std::chrono::microseconds>> watchdog_interval() {
   std::uint64_t usec = 0;

@@ -33,6 +33,9 @@ base::Result<bool> notify_stopping();
 base::Result<bool> notify_reloading();
 // "WATCHDOG=1".
 base::Result<bool> notify_watchdog();
+// "EXTEND_TIMEOUT_USEC=<extra>": the start (or stop) may take `extra` longer from now (systemd
+// 236+), for a long recovery.
+base::Result<bool> notify_extend_timeout(std::chrono::microseconds extra);
 
 // The WatchdogSec= interval systemd expects keep-alives within, or nullopt when the watchdog
 // is not enabled for this process (WATCHDOG_USEC unset, or WATCHDOG_PID names another

@@ -1,4 +1,5 @@
 // End-to-end tests of `batchlet run`: the real binary, real processes, real files.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "cli_harness.hpp"
@@ -109,4 +110,31 @@ TEST_CASE("usage errors exit 2", "[integration]") {
   const Output yaml = run({BATCHLET_BINARY, "run", "-o", "yaml", "-f", "examples/pi.yaml"});
   CHECK(yaml.exit_code == 2);
   CHECK(yaml.err.find("--output: yaml not in {json}") != std::string::npos);
+}
+
+TEST_CASE("info prints the settings (flags over the config file) and the host", "[integration]") {
+  TempDir dir;
+  const std::string config = dir.write("config.yaml", "listen: 10.1.2.3:7443\npodBackoffCap: 2m\n");
+  Output o = run({BATCHLET_BINARY, "info", "--config", config});
+  CHECK(o.exit_code == 0);
+  const auto has_line = [&](const std::string& line) {
+    const auto all = lines(o.out);
+    return std::find(all.begin(), all.end(), line) != all.end();
+  };
+  CHECK(has_line("  listen                 10.1.2.3:7443"));
+  CHECK(has_line("  podBackoffCap          120s"));
+  CHECK(has_line("  podBackoffBase         10s"));
+  CHECK(o.out.find("  cgroups:               ") != std::string::npos);
+  CHECK(o.out.find("  seccomp:               ") != std::string::npos);
+
+  dir.write("bad.yaml", "listen: 10.1.2.3:7443\nlisten_port: 1\n");
+  o = run({BATCHLET_BINARY, "serve", "--config", (dir.path / "bad.yaml").string()});
+  CHECK(o.exit_code == 2);
+  CHECK_THAT(o.err, Catch::StartsWith("error: " + (dir.path / "bad.yaml").string() +
+                                      ": unknown setting \"listen_port\""));
+  // A config file named explicitly must exist.
+  o = run({BATCHLET_BINARY, "info", "--config", (dir.path / "none.yaml").string()});
+  CHECK(o.exit_code == 2);
+  CHECK(o.err ==
+        "error: read " + (dir.path / "none.yaml").string() + ": No such file or directory\n");
 }
