@@ -192,7 +192,12 @@ base::Result<Cgroup> Cgroup::make_child(std::string_view name, bool exist_ok) co
 }
 
 base::Result<Cgroup> Cgroup::open_child(std::string_view name) const {
-  if (!is_valid_name(name)) {
+  // Existing cgroups may have names we would not create: systemd's "system.slice",
+  // "user@1000.service". One path component, never "." or "..".
+  const bool component = !name.empty() && name.size() <= 255 && name != "." && name != ".." &&
+                         name.find('/') == std::string_view::npos &&
+                         name.find('\0') == std::string_view::npos;
+  if (!component) {
     return base::Error("open cgroup " + (mount_ / child_relative(name).substr(1)).string() +
                        ": invalid name");
   }

@@ -3,9 +3,9 @@
 // Contract: a Cgroup holds an O_DIRECTORY descriptor of a directory inside a cgroup2 mount and
 // does everything relative to it (openat, mkdirat, unlinkat). The first handle comes from
 // open_root(), which checks with fstatfs that the directory is on cgroup2 (CGROUP2_SUPER_MAGIC);
-// children are reached only through names checked by is_valid_name() (no '/', no "..", no
-// interface-file look-alikes), so no call can wander out of the cgroup2 mount, e.g. into the v1
-// hierarchies of a hybrid host.
+// children are made only with names checked by is_valid_name() (no '/', no "..", no
+// interface-file look-alikes) and opened only by single path components other than "." and "..",
+// so no call can wander out of the cgroup2 mount, e.g. into the v1 hierarchies of a hybrid host.
 //
 // Ownership (RAII): a handle made by make_child() owns its directory: destroying it kills what
 // still runs inside (cgroup.kill), waits for it to empty and removes the subtree leaf-first.
@@ -56,6 +56,8 @@ class Cgroup {
   // mkdir; EEXIST is an error unless `exist_ok`. The returned handle owns the directory when it
   // created it (an existing directory is opened without ownership).
   base::Result<Cgroup> make_child(std::string_view name, bool exist_ok = false) const;
+  // Opens an existing child: any single path component but "." and ".." (systemd's own cgroups
+  // are named "system.slice", "user@1000.service").
   base::Result<Cgroup> open_child(std::string_view name) const;
   // The names of the child cgroups (subdirectories), sorted.
   base::Result<std::vector<std::string>> children() const;

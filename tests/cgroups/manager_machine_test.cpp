@@ -4,6 +4,7 @@
 // cgroup2 mount (on the hybrid development machine, /sys/fs/cgroup/unified, which has no
 // controllers), in a tree named batchlet-test-<pid> that TestTree removes even on failure.
 // Nothing here writes to a v1 hierarchy: every path is reached from a cgroup2 directory fd.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
@@ -96,6 +97,22 @@ TEST_CASE("manager: tree layout, controllers and the degradation warning",
     CHECK(refused.error().message().find("invalid name") != std::string::npos);
   }
   CHECK_FALSE(tree->create_job("agent").ok());
+}
+
+TEST_CASE("open_child opens systemd's dotted names but never leaves the directory",
+          "[integration][cgroup2][root]") {
+  TestTree tree;
+  const std::filesystem::path dotted = tree->tree().path() / "system.slice";
+  REQUIRE(::mkdir(dotted.c_str(), 0755) == 0);
+  base::Result<Cgroup> opened = tree->tree().open_child("system.slice");
+  CHECK(opened.ok());
+  for (const char* bad : {"..", ".", "a/b", ""}) {
+    base::Result<Cgroup> refused = tree->tree().open_child(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message().find("invalid name") != std::string::npos);
+  }
+  CHECK_FALSE(tree->tree().make_child("user@1000.service").ok());  // never made by us
+  REQUIRE(::rmdir(dotted.c_str()) == 0);
 }
 
 TEST_CASE("open_root refuses a directory that is not on cgroup2", "[integration][cgroup2]") {

@@ -8,6 +8,8 @@
 #   vmlinux   the plain ELF kernel, booted directly through PVH: under TCG, decompressing the
 #             bzImage costs ~6 s per boot (../shared/notes/cgroup-vm.md)
 #   version   the package name, so a newer kernel replaces the cached one
+#   modules/  the virtio, 9p and overlay modules tests/vm/systemd-service.sh loads to boot the
+#             host's own root filesystem in the guest
 # Idempotent: with the kernel cached it does not touch the network. Called by
 # scripts/install-deps.sh; tests/vm/run-vm.sh only reads the cache.
 set -euo pipefail
@@ -23,7 +25,14 @@ if [ -z "$package" ]; then
   echo "fetch-kernel: cannot resolve linux-image-amd64 (run apt-get update)" >&2
   exit 1
 fi
-if [ -s "$cache/vmlinuz" ] && [ "$(cat "$cache/version" 2>/dev/null)" = "$package" ]; then
+modules=(drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
+         drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci net/9p/9pnet
+         net/9p/9pnet_virtio fs/netfs/netfs fs/fscache/fscache fs/9p/9p fs/overlayfs/overlay)
+have_modules() {
+  for m in "${modules[@]}"; do [ -s "$cache/modules/$(basename "$m").ko" ] || return 1; done
+}
+if [ -s "$cache/vmlinuz" ] && [ "$(cat "$cache/version" 2>/dev/null)" = "$package" ] &&
+  have_modules; then
   exit 0
 fi
 
@@ -53,5 +62,10 @@ if [ -f "$work/vmlinux" ]; then
 else
   rm -f "$cache/vmlinux"
 fi
+mkdir -p "$cache/modules"
+for m in "${modules[@]}"; do
+  ko="$(find "$work/root/lib/modules" -path "*/kernel/$m.ko" | head -n 1)"
+  if [ -n "$ko" ]; then install -m 0644 "$ko" "$cache/modules/"; fi
+done
 echo "$package" >"$cache/version"
 echo "fetch-kernel: $package ready in $cache"

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# tests/vm/systemd-service.sh DEB: batchlet as a real systemd service. Boots a qemu guest whose
+# PID 1 is systemd and whose root is this host's own filesystem (shared read-only over 9p, under
+# a tmpfs overlay, so nothing on the host changes), then, inside it: installs the .deb, starts
+# batchlet.socket and batchlet.service, runs a Job with kubectl, restarts the service while the
+# pod runs (the pod must survive and be adopted: it completes with restartCount 0), and checks
+# the status line systemd shows and the journal's structured fields.
+#
+#   bash tests/vm/systemd-service.sh build/release/batchlet_*.deb
+#
+# Runnable by hand (a whole systemd boots under TCG in about a minute, the test takes 1-2 more,
+# and a boot now and then stalls over 9p: too slow and too flaky for CI). Known failure
+# (2026-12-07): `systemctl restart batchlet` fails once pods' cgroups exist in the unit's
+# delegated subtree (issue 11). Needs what
+# tests/vm/run-vm.sh needs plus the guest kernel's 9p, overlay and virtio modules, which
+# tests/vm/fetch-kernel.sh caches. Exit codes as run-vm.sh: the guest test's own, 77 when
+# something is missing, 124 timeout, 125 when the guest ended without reporting.
+set -euo pipefail
+
+[ $# -eq 1 ] || { echo "usage: systemd-service.sh BATCHLET_DEB" >&2; exit 2; }
+deb="$(readlink -f "$1")"
+cache="${BATCHLET_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/batchlet-vm}"
+timeout_s="${BATCHLET_VM_TIMEOUT:-900}"
+skip() { echo "systemd-service: SKIPPED: $*" >&2; exit 77; }
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+[ -x /lib/systemd/systemd ] || skip "systemd is not installed on this host (the guest boots it)"
+busybox=""
+for candidate in /bin/busybox /usr/bin/busybox; do
+  if [ -x "$candidate" ] && ! ldd "$candidate" >/dev/null 2>&1; then busybox="$candidate"; break; fi
+done
+[ -n "$busybox" ] || skip "no static busybox (busybox-static)"
+kernel="$cache/vmlinux"
+[ -s "$kernel" ] || kernel="$cache/vmlinuz"
+[ -s "$kernel" ] || skip "no kernel in $cache (bash tests/vm/fetch-kernel.sh)"
+modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet
+         9pnet_virtio netfs fscache 9p overlay)
+for m in "${modules[@]}"; do
+  [ -s "$cache/modules/$m.ko" ] || skip "no $m.ko in $cache/modules (bash tests/vm/fetch-kernel.sh)"
+done
+[ -s "$deb" ] || { echo "systemd-service: no such package: $1" >&2; exit 2; }
+
+work="$(mktemp -d /var/tmp/batchlet-vm-systemd.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+token="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+
+# What the guest's systemd runs: the test, as a oneshot unit that is the boot's target.
+mkdir -p "$work/test"
+cp "$deb" "$work/test/batchlet.deb"
+cat >"$work/test/job.yaml" <<'JOB'
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: svc
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: batchlet.local/host
+        command: ["sh", "-c", "sleep 20; echo survived"]
+JOB
+cat >"$work/test/test.sh" <<TEST
+#!/bin/bash
+# Inside the guest, as a oneshot service. Every step must pass; the exit code is reported.
+set -x
+code=1
+report() {
+  if [ "\$code" != 0 ]; then
+    systemctl status -l --no-pager batchlet.service
+    journalctl -b --no-pager -o short-monotonic | grep -i 'batchlet' | tail -40
+  fi
+  echo "BATCHLET-VM-EXIT $token \$code" >/dev/ttyS0
+  systemctl poweroff --force --force
+}
+trap report EXIT
+set -e
+dpkg -i /vm-test/batchlet.deb
+systemctl enable --now batchlet.socket batchlet.service
+systemctl is-active batchlet.service
+systemctl show -p StatusText --value batchlet.service | grep -E '^running [0-9]+ pods?, [0-9]+ jobs?\$'
+export KUBECONFIG=/var/lib/batchlet/kubeconfig.yaml
+kubectl apply -f /vm-test/job.yaml
+for i in \$(seq 120); do
+  [ "\$(kubectl get job svc -o jsonpath='{.status.active}')" = 1 ] &&
+    [ "\$(kubectl get pods -l job-name=svc -o jsonpath='{.items[0].status.phase}')" = Running ] && break
+  sleep 1
+done
+systemctl show -p StatusText --value batchlet.service
+# The agent restarts; KillMode=process leaves the pod to the next agent.
+systemctl restart batchlet.service
+systemctl is-active batchlet.service
+kubectl wait --for=condition=complete job/svc --timeout=300s
+[ "\$(kubectl get pods -l job-name=svc -o jsonpath='{.items[0].status.containerStatuses[0].restartCount}')" = 0 ]
+kubectl logs job/svc | grep -qx survived
+journalctl -u batchlet -o json | grep -q '"JOB_NAME":"svc"'
+journalctl -u batchlet -o json | grep -q '"POD_UID":'
+journalctl -u batchlet --no-pager -o cat
+# Under Delegate=yes the pods' cgroups go in the unit's subtree, with real controllers.
+if journalctl -u batchlet -o cat | grep -q 'cgroups unavailable'; then exit 1; fi
+# The pod ran in the delegated subtree: batchlet's tree is inside the unit's cgroup.
+[ -d /sys/fs/cgroup/system.slice/batchlet.service/batchlet ]
+systemctl status --no-pager -l batchlet.service || true
+code=0
+TEST
+chmod +x "$work/test/test.sh"
+cat >"$work/test/batchlet-vm-test.service" <<'UNIT'
+[Unit]
+Description=batchlet service test (tests/vm/systemd-service.sh)
+After=basic.target
+[Service]
+Type=oneshot
+ExecStart=/vm-test/test.sh
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+TimeoutStartSec=infinity
+UNIT
+
+# The initramfs: busybox mounts the host's root (9p) under a tmpfs overlay, drops the test in,
+# and hands over to systemd.
+root="$work/initramfs"
+mkdir -p "$root"/{bin,dev,proc,sys,host,rw,newroot,modules}
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+for m in "${modules[@]}"; do cp "$cache/modules/$m.ko" "$root/modules/"; done
+cat >"$root/init" <<INIT
+#!/bin/sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in ${modules[*]}; do insmod /modules/\$m.ko || echo "insmod \$m failed"; done
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host
+mount -t tmpfs -o size=1536m tmpfs /rw
+mkdir -p /rw/upper /rw/work
+mount -t overlay overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work /newroot
+mkdir -p /newroot/vm-test
+cp -a /host$work/test/. /newroot/vm-test/
+cp /newroot/vm-test/batchlet-vm-test.service /newroot/etc/systemd/system/
+# The API filesystems move along (the overlay's /proc, /sys and /dev are the host's, read-only);
+# systemd finds pure cgroup2 already mounted.
+umount /proc /sys
+mount -t proc proc /newroot/proc || echo "mount /proc failed"
+mount -t sysfs sysfs /newroot/sys || echo "mount /sys failed"
+mount --move /dev /newroot/dev || echo "move /dev failed"
+mount -t cgroup2 -o nsdelegate cgroup2 /newroot/sys/fs/cgroup
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /newroot/run || echo "mount /run failed"
+mkdir -p /newroot/dev/shm /newroot/run/lock
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /newroot/dev/shm || echo "mount /dev/shm failed"
+mount -t tmpfs -o mode=1777,nosuid,nodev,noexec,size=5m tmpfs /newroot/run/lock || echo "mount /run/lock failed"
+exec switch_root /newroot /lib/systemd/systemd --unit=batchlet-vm-test.service
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
+
+log="$work/console.log"
+start_ns=$(date +%s%N)
+set +e
+timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
+  -accel tcg,thread=multi -machine q35 -cpu max -nodefaults -display none -no-reboot \
+  -serial stdio -m 2048 -smp 2 -kernel "$kernel" -initrd "$work/initramfs.cpio" \
+  -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+  -append "console=ttyS0 panic=-1 cgroup_no_v1=all mitigations=off fstab=no systemd.show_status=0 systemd.unified_cgroup_hierarchy=1" \
+  </dev/null | tee "$log" | tr -d '\r' | grep -v "^BATCHLET-VM-EXIT "
+qemu_status=${PIPESTATUS[0]}
+set -e
+elapsed=$((($(date +%s%N) - start_ns) / 1000000000))
+echo "systemd-service: guest ran for $elapsed s" >&2
+if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
+  echo "systemd-service: timed out after $timeout_s s" >&2
+  exit 124
+fi
+code="$(tr -d '\r' <"$log" | sed -n "s/^BATCHLET-VM-EXIT $token \([0-9]*\)\$/\1/p" | tail -n 1)"
+[ -n "$code" ] || { echo "systemd-service: the guest ended without reporting" >&2; exit 125; }
+exit "$code"
