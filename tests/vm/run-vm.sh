@@ -28,20 +28,13 @@ shift
 cache="${BATCHLET_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/batchlet-vm}"
 timeout_s="${BATCHLET_VM_TIMEOUT:-300}"
 
-skip() {
-  echo "run-vm: SKIPPED: $*" >&2
-  exit 77
-}
+vm_name=run-vm
+. "$(dirname "$0")/guest.sh"
+skip() { vm_skip "$@"; }
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (bash scripts/install-deps.sh installs qemu-system-x86)"
 command -v cpio >/dev/null || skip "cpio not installed (bash scripts/install-deps.sh)"
-busybox=""
-for candidate in /bin/busybox /usr/bin/busybox; do
-  if [ -x "$candidate" ] && ! ldd "$candidate" >/dev/null 2>&1; then busybox="$candidate"; break; fi
-done
-[ -n "$busybox" ] || skip "no static busybox (busybox-static)"
-kernel="$cache/vmlinux"
-[ -s "$kernel" ] || kernel="$cache/vmlinuz"
-[ -s "$kernel" ] || skip "no kernel in $cache (bash tests/vm/fetch-kernel.sh, or scripts/install-deps.sh)"
+vm_require_busybox
+vm_require_kernel "$cache"
 [ -x "$exe" ] || { echo "run-vm: $exe is not an executable" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/batchlet-vm.XXXXXX")"
@@ -96,26 +89,5 @@ INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 
-log="$work/console.log"
-start_ns=$(date +%s%N)
-set +e
-timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-  -accel tcg,thread=multi -machine q35 -cpu max -nodefaults -display none -no-reboot \
-  -serial stdio -m 768 -smp 2 -kernel "$kernel" -initrd "$work/initramfs.cpio" \
-  -append "console=ttyS0 panic=-1 quiet cgroup_no_v1=all mitigations=off" </dev/null |
-  tee "$log" | tr -d '\r' | grep -v "^BATCHLET-VM-EXIT "
-qemu_status=${PIPESTATUS[0]}
-set -e
-elapsed_ms=$((($(date +%s%N) - start_ns) / 1000000))
-echo "run-vm: guest ran for $((elapsed_ms / 1000)).$(printf %03d $((elapsed_ms % 1000))) s (kernel $(cat "$cache/version" 2>/dev/null), $(basename "$kernel"))" >&2
-
-if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
-  echo "run-vm: timed out after $timeout_s s" >&2
-  exit 124
-fi
-code="$(tr -d '\r' <"$log" | sed -n "s/^BATCHLET-VM-EXIT $token \([0-9]*\)\$/\1/p" | tail -n 1)"
-if [ -z "$code" ]; then
-  echo "run-vm: the guest ended without reporting an exit code (qemu status $qemu_status)" >&2
-  exit 125
-fi
-exit "$code"
+vm_boot run-vm "$work/console.log" "$timeout_s" "$token" "$work/initramfs.cpio" 768 \
+  "console=ttyS0 panic=-1 quiet cgroup_no_v1=all mitigations=off"

@@ -21,17 +21,13 @@ set -euo pipefail
 deb="$(readlink -f "$1")"
 cache="${BATCHLET_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/batchlet-vm}"
 timeout_s="${BATCHLET_VM_TIMEOUT:-900}"
-skip() { echo "systemd-service: SKIPPED: $*" >&2; exit 77; }
+vm_name=systemd-service
+. "$(dirname "$0")/guest.sh"
+skip() { vm_skip "$@"; }
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
 [ -x /lib/systemd/systemd ] || skip "systemd is not installed on this host (the guest boots it)"
-busybox=""
-for candidate in /bin/busybox /usr/bin/busybox; do
-  if [ -x "$candidate" ] && ! ldd "$candidate" >/dev/null 2>&1; then busybox="$candidate"; break; fi
-done
-[ -n "$busybox" ] || skip "no static busybox (busybox-static)"
-kernel="$cache/vmlinux"
-[ -s "$kernel" ] || kernel="$cache/vmlinuz"
-[ -s "$kernel" ] || skip "no kernel in $cache (bash tests/vm/fetch-kernel.sh)"
+vm_require_busybox
+vm_require_kernel "$cache"
 modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet
          9pnet_virtio netfs fscache 9p overlay)
 for m in "${modules[@]}"; do
@@ -156,23 +152,6 @@ INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 
-log="$work/console.log"
-start_ns=$(date +%s%N)
-set +e
-timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-  -accel tcg,thread=multi -machine q35 -cpu max -nodefaults -display none -no-reboot \
-  -serial stdio -m 2048 -smp 2 -kernel "$kernel" -initrd "$work/initramfs.cpio" \
-  -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-  -append "console=ttyS0 panic=-1 cgroup_no_v1=all mitigations=off fstab=no systemd.show_status=0 systemd.unified_cgroup_hierarchy=1" \
-  </dev/null | tee "$log" | tr -d '\r' | grep -v "^BATCHLET-VM-EXIT "
-qemu_status=${PIPESTATUS[0]}
-set -e
-elapsed=$((($(date +%s%N) - start_ns) / 1000000000))
-echo "systemd-service: guest ran for $elapsed s" >&2
-if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
-  echo "systemd-service: timed out after $timeout_s s" >&2
-  exit 124
-fi
-code="$(tr -d '\r' <"$log" | sed -n "s/^BATCHLET-VM-EXIT $token \([0-9]*\)\$/\1/p" | tail -n 1)"
-[ -n "$code" ] || { echo "systemd-service: the guest ended without reporting" >&2; exit 125; }
-exit "$code"
+vm_boot systemd-service "$work/console.log" "$timeout_s" "$token" "$work/initramfs.cpio" 2048 \
+  "console=ttyS0 panic=-1 cgroup_no_v1=all mitigations=off fstab=no systemd.show_status=0 systemd.unified_cgroup_hierarchy=1" \
+  -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
