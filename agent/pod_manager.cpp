@@ -71,8 +71,8 @@ class PodManager::Impl {
     const std::string& uid = pod.metadata.uid;
     names_[uid] = {pod.metadata.namespace_, pod.metadata.name};
     if (auto it = workers_.find(uid); it != workers_.end()) {
-      it->second->update(pod);
-      return;
+      if (it->second->update(pod)) return;
+      workers_.erase(it);  // it ended its script just now: handled below like any ended pod
     }
     const bool terminal =
         pod.status.phase == api::kPodSucceeded || pod.status.phase == api::kPodFailed;

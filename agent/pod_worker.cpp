@@ -67,13 +67,15 @@ PodWorker::~PodWorker() {
   if (thread_.joinable()) thread_.join();
 }
 
-void PodWorker::update(const api::Pod& pod) {
+bool PodWorker::update(const api::Pod& pod) {
   {
     std::lock_guard lock(mutex_);
+    if (closed_) return false;
     latest_ = pod;
   }
   const std::uint64_t one = 1;
   (void)!::write(wake_.get(), &one, sizeof one);
+  return true;
 }
 
 void PodWorker::kill_now() {
@@ -115,6 +117,26 @@ void PodWorker::detach() {
 
 void PodWorker::run() {
   script();
+  if (!stop_ && !kill_ && !evict_) {
+    // The pod ended (its own deadline, its containers) while or before it was deleted: the
+    // kubelet's part of the deletion is then only to let the object go. Closing under the
+    // lock makes a later update() fail, so the pod manager handles that one itself.
+    std::optional<api::Pod> deleted;
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+      if (latest_.metadata.deletion_timestamp &&
+          latest_.metadata.deletion_grace_period_seconds.value_or(-1) != 0) {
+        deleted = latest_;
+        deleted->status = pod_.status;
+      }
+    }
+    if (deleted) {
+      if (auto done = deps_.status->finish_deletion(*deleted); !done.ok()) {
+        spdlog::warn("pod {}: {}", pod_.metadata.name, done.error().message());
+      }
+    }
+  }
   if (kill_) {
     for (auto& [name, live] : live_) {
       (void)runtime::stop_container(live.handle, base::Duration::zero());

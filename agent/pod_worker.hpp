@@ -49,7 +49,8 @@ class PodWorker {
   PodWorker(const PodWorker&) = delete;
   PodWorker& operator=(const PodWorker&) = delete;
 
-  void update(const api::Pod& pod);
+  // False once the worker has ended its script: the caller then deals with the pod itself.
+  bool update(const api::Pod& pod);
   void kill_now();
   void detach();
   // The node shuts down (`batchlet serve --evict-on-shutdown`): the containers are stopped with
@@ -118,6 +119,7 @@ class PodWorker {
   std::atomic<bool> kill_{false};
   std::atomic<bool> evict_{false};
   std::atomic<bool> finished_{false};
+  bool closed_ = false;  // guarded by mutex_: update() is refused
   std::thread thread_;
 };
 

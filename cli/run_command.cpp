@@ -135,11 +135,15 @@ class StateDir {
 bool pods_settled(const agent::Agent& agent, const std::vector<const agent::CachedPod*>& pods) {
   if (agent.active_pods() != 0) return false;
   for (const agent::CachedPod* pod : pods) {
-    const std::string& phase = pod->pod.status.phase;
-    if (phase != api::kPodSucceeded && phase != api::kPodFailed &&
-        !pod->pod.metadata.deletion_timestamp) {
-      return false;
+    const api::ObjectMeta& meta = pod->pod.metadata;
+    if (meta.deletion_timestamp) {
+      // Being deleted: settled once the kubelet's part is done (it writes grace period 0 and
+      // the object goes); what may keep it then are finalizers of others, never ours.
+      if (meta.deletion_grace_period_seconds.value_or(-1) != 0) return false;
+      continue;
     }
+    const std::string& phase = pod->pod.status.phase;
+    if (phase != api::kPodSucceeded && phase != api::kPodFailed) return false;
   }
   return true;
 }
