@@ -21,6 +21,7 @@
 #include "agent/object_update.hpp"
 #include "agent/pod_manager.hpp"
 #include "agent/pod_writes.hpp"
+#include "agent/pods_scope.hpp"
 #include "agent/sync_queue.hpp"
 #include "agent/ttl_after_finished.hpp"
 #include "api/list_encode.hpp"
@@ -349,6 +350,26 @@ class Agent::Impl {
   base::TimePoint last_prune_;
 };
 
+namespace {
+
+// Under systemd with Delegate=yes, the cgroup of the pods' scope (see pods_scope.hpp); empty
+// otherwise, or when systemd will not start it (the tree then goes in the unit's own cgroup).
+std::string pods_scope_cgroup() {
+  base::Result<cgroups::Discovery> found = cgroups::discover();
+  if (!found.ok() || found->tree_mode != cgroups::TreeMode::systemd_delegated) return {};
+  base::Result<std::string> scope = open_pods_scope(*found);
+  if (!scope.ok()) {
+    spdlog::warn(
+        "cgroups: {}; the pods' cgroups go in the unit's own cgroup, where `systemctl restart` "
+        "fails while pods run",
+        scope.error().message());
+    return {};
+  }
+  return std::move(scope).value();
+}
+
+}  // namespace
+
 base::Result<std::unique_ptr<Agent>> Agent::open(AgentOptions options, const base::Clock &clock) {
   if (options.node_name.empty()) options.node_name = host_name();
   const base::Paths &paths = options.paths;
@@ -369,9 +390,15 @@ base::Result<std::unique_ptr<Agent>> Agent::open(AgentOptions options, const bas
   if (options.use_cgroups) {
     cgroups::ManagerOptions cgroup_options;
     cgroup_options.tree_name = options.cgroup_tree;
+    cgroup_options.discover.delegated_scope = pods_scope_cgroup();
     auto manager = cgroups::Manager::open(cgroup_options);
     if (manager.ok()) {
       cgroups.emplace(std::move(*manager));
+      if (cgroups->discovery().tree_mode == cgroups::TreeMode::systemd_scope) {
+        if (auto kept = ensure_scope_keeper(*cgroups); !kept.ok()) {
+          spdlog::warn("cgroups: the pods' scope may end between pods: {}", kept.error().message());
+        }
+      }
     } else {
       spdlog::warn("cgroups unavailable, pods run without limits: {}", manager.error().message());
     }

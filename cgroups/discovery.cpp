@@ -35,6 +35,8 @@ std::string_view to_string(TreeMode mode) {
       return "standalone";
     case TreeMode::systemd_delegated:
       return "systemd-delegated";
+    case TreeMode::systemd_scope:
+      return "systemd-scope";
   }
   return "unknown";
 }
@@ -46,6 +48,15 @@ base::Result<std::string> plan_base(const HostFacts& facts, TreeMode& mode,
                        std::string(to_string(facts.mounts.mode)) + "); batchlet needs cgroup2");
   }
   mode = TreeMode::standalone;
+  if (!facts.delegated_scope.empty()) {
+    if (facts.delegated_scope[0] != '/' || facts.delegated_scope == "/" ||
+        facts.delegated_scope.find("/..") != std::string::npos) {
+      return base::Error("delegated scope cgroup '" + facts.delegated_scope +
+                         "' must be an absolute path below the cgroup2 root");
+    }
+    mode = TreeMode::systemd_scope;
+    return facts.delegated_scope;
+  }
   const std::string& parent = facts.configured_parent;
   if (!parent.empty()) {
     if (parent[0] != '/' || parent.find("/..") != std::string::npos ||
@@ -112,6 +123,7 @@ base::Result<Discovery> discover(const DiscoverOptions& options) {
   struct stat st {};
   facts.systemd_booted = ::lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
   facts.configured_parent = options.parent;
+  facts.delegated_scope = options.delegated_scope;
   if (!facts.mounts.unified.empty() && facts.own_cgroup != "/") {
     const std::filesystem::path own_dir = facts.mounts.unified / facts.own_cgroup.substr(1);
     facts.own_cgroup_delegated =

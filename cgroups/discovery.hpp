@@ -5,6 +5,9 @@
 // delegation xattrs, /run/systemd/system) and calls it. Nothing here writes.
 //
 // The decision, as systemd's cgroup delegation rules and the kubelet's cgroupfs driver imply:
+//   - a delegated scope the agent started for its pods under systemd (the agent asks systemd
+//     for it when it sees the next case; see systemd/transient_scope.hpp for why): the tree
+//     goes inside the scope;
 //   - systemd with Delegate=yes on our unit (systemd >= 251 marks the unit's cgroup with the
 //     xattr trusted.delegate=1, or user.delegate=1 under a user manager): the tree goes inside
 //     our own unit's cgroup, which we may manage;
@@ -32,7 +35,10 @@ inline const std::vector<std::string> kLimitControllers = {"cpu", "memory", "pid
 enum class TreeMode {
   standalone,         // under the configured parent or the cgroup2 root
   systemd_delegated,  // inside our own systemd unit's cgroup (Delegate=yes)
+  systemd_scope,      // inside a delegated scope started for the pods
 };
+// The modes in which batchlet owns the base and its processes must move to a leaf.
+inline bool is_delegated(TreeMode mode) { return mode != TreeMode::standalone; }
 std::string_view to_string(TreeMode mode);
 
 // What discover() reads from the machine.
@@ -42,6 +48,7 @@ struct HostFacts {
   bool systemd_booted = false;  // /run/systemd/system exists
   bool own_cgroup_delegated = false;  // trusted.delegate or user.delegate is "1"
   std::string configured_parent;      // from the agent's flags; empty for automatic
+  std::string delegated_scope;        // cgroup of the pods' scope; empty for none
   // cgroup.controllers of the chosen base (read after the base is known).
   std::vector<std::string> base_controllers;
 };
@@ -74,6 +81,9 @@ struct DiscoverOptions {
   // Where to put the tree, relative to the cgroup2 root ("/batchlet-parent"); empty for the
   // automatic choice above.
   std::string parent;
+  // The cgroup of a delegated scope started for the pods ("/system.slice/batchlet-pods.scope");
+  // it wins over everything else.
+  std::string delegated_scope;
 };
 
 base::Result<Discovery> discover(const DiscoverOptions& options = {});

@@ -66,12 +66,22 @@ base::Result<Manager> Manager::open(const ManagerOptions& options) {
   // The tree outlives the agent process (restarts recover() it) and may hold the agent itself.
   tree->release();
 
-  if (discovery.tree_mode == TreeMode::systemd_delegated) {
+  if (is_delegated(discovery.tree_mode)) {
+    // The base's own processes (the agent in its unit's cgroup, the keeper a scope started
+    // with) move to a leaf before the base enables controllers.
     base::Result<Cgroup> agent = tree->make_child(kAgentLeaf, /*exist_ok=*/true);
     if (!agent.ok()) return agent.error();
     agent->release();
-    base::Status moved = agent->add_process(0);
-    if (!moved.ok()) return moved.error().context("move the agent into its leaf");
+    base::Result<std::vector<pid_t>> procs = base_cgroup->procs();
+    if (!procs.ok()) return procs.error();
+    for (pid_t pid : *procs) {
+      base::Status moved = agent->add_process(pid);
+      // A process that exited meanwhile is gone from the base anyway.
+      if (!moved.ok() && moved.error().sys_errno() != ESRCH) {
+        return moved.error().context("move process " + std::to_string(pid) + " into " +
+                                     agent->relative());
+      }
+    }
   }
   base::Status enabled = base_cgroup->enable_controllers(discovery.available);
   if (!enabled.ok()) return enabled.error().context("enable controllers");

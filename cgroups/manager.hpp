@@ -3,7 +3,9 @@
 // The tree, under the base chosen by discover() (see discovery.hpp):
 //
 //   <base>/<tree>/                   tree root, default name "batchlet"
-//     agent/                         leaf for the agent itself (no-internal-process rule)
+//     agent/                         leaf for batchlet's own processes when the base is
+//                                    delegated: the agent in its unit's cgroup, or the keeper
+//                                    of the pods' scope (no-internal-process rule)
 //     <job-uid>/                     one per Job
 //       <pod-uid>/                   pod-level limits: the sum of its containers' (pod_limits)
 //         <container-name>/          a leaf; its fd is what clone3(CLONE_INTO_CGROUP) takes
@@ -64,9 +66,9 @@ struct RecoveryReport {
 class Manager {
  public:
   // Discovers, then creates (or reopens) the tree root, enabling the available controllers at
-  // the base and the tree root. Under systemd delegation the agent process first moves into
-  // <tree>/agent, because the unit's cgroup must hold no processes once it has children with
-  // controllers. The degradation warning, if any, is logged here, once.
+  // the base and the tree root. When the base is delegated (our unit's cgroup, or the pods'
+  // scope) its processes first move into <tree>/agent, because it must hold none once it has
+  // children with controllers. The degradation warning, if any, is logged here, once.
   static base::Result<Manager> open(const ManagerOptions& options = {});
 
   const Discovery& discovery() const { return discovery_; }

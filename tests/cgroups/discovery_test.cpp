@@ -76,6 +76,30 @@ TEST_CASE("systemd with Delegate=yes: the tree goes in our own unit", "[unit]") 
   CHECK(cgroups::to_string(d.tree_mode) == "systemd-delegated");
 }
 
+TEST_CASE("a delegated scope for the pods wins over the unit and a parent", "[unit]") {
+  HostFacts f =
+      facts(cgroups::CgroupMode::unified, "/sys/fs/cgroup", "/system.slice/batchlet.service");
+  f.systemd_booted = true;
+  f.own_cgroup_delegated = true;
+  f.configured_parent = "/hpc/jobs";
+  f.delegated_scope = "/system.slice/batchlet-pods.scope";
+  f.base_controllers = {"cpu", "memory", "pids", "io"};
+  cgroups::Discovery d = plan_ok(f);
+  CHECK(d.tree_mode == TreeMode::systemd_scope);
+  CHECK(d.base == "/system.slice/batchlet-pods.scope");
+  CHECK(cgroups::to_string(d.tree_mode) == "systemd-scope");
+  CHECK(cgroups::is_delegated(d.tree_mode));
+  CHECK_FALSE(cgroups::is_delegated(TreeMode::standalone));
+
+  for (const char* bad : {"relative.scope", "/", "/a/../b.scope"}) {
+    f.delegated_scope = bad;
+    base::Result<cgroups::Discovery> refused = cgroups::plan_tree(f);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message() == "delegated scope cgroup '" + std::string(bad) +
+                                           "' must be an absolute path below the cgroup2 root");
+  }
+}
+
 TEST_CASE("systemd without delegation: standalone at the root, with a note", "[unit]") {
   HostFacts f =
       facts(cgroups::CgroupMode::unified, "/sys/fs/cgroup", "/system.slice/batchlet.service");

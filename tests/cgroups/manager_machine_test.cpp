@@ -391,3 +391,36 @@ TEST_CASE("enter_agent_leaf moves the calling process into <tree>/agent",
   REQUIRE_OK(agent);
   REQUIRE_OK(agent->wait_empty());
 }
+
+TEST_CASE("a delegated scope: its processes move to <tree>/agent before controllers are enabled",
+          "[integration][cgroup2][root]") {
+  base::Result<cgroups::Discovery> found = cgroups::discover();
+  REQUIRE_OK(found);
+  base::Result<Cgroup> root = Cgroup::open_root(found->mount, "/");
+  REQUIRE_OK(root);
+  // Stands in for the scope systemd starts with the keeper in it (owned: removed at the end).
+  base::Result<Cgroup> scope =
+      root->make_child("batchlet-scope-test-" + std::to_string(::getpid()));
+  REQUIRE_OK(scope);
+  base::OwnedChild keeper = spawn_into(*scope, sleep_forever);
+
+  cgroups::ManagerOptions options;
+  options.discover.delegated_scope = scope->relative();
+  TestTree tree(options);
+  CHECK(tree->discovery().tree_mode == cgroups::TreeMode::systemd_scope);
+  CHECK(tree->discovery().base == scope->relative());
+  CHECK(tree->tree().relative() ==
+        scope->relative() + "/batchlet-test-" + std::to_string(::getpid()));
+  CHECK(cgroup_of(keeper.pid()) == tree->tree().relative() + "/agent");
+  base::Result<std::vector<pid_t>> left = scope->procs();
+  REQUIRE_OK(left);
+  CHECK(left->empty());
+
+  // Opening again (the next agent) finds the keeper where it is.
+  base::Result<cgroups::Manager> again = cgroups::Manager::open(
+      {.discover = options.discover, .tree_name = tree->tree().path().filename().string()});
+  REQUIRE_OK(again);
+  CHECK(cgroup_of(keeper.pid()) == tree->tree().relative() + "/agent");
+  tree.manager.reset();  // destroy below, before the scope
+  REQUIRE_OK(again->tree().destroy());
+}

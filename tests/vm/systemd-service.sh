@@ -2,16 +2,15 @@
 # tests/vm/systemd-service.sh DEB: batchlet as a real systemd service. Boots a qemu guest whose
 # PID 1 is systemd and whose root is this host's own filesystem (shared read-only over 9p, under
 # a tmpfs overlay, so nothing on the host changes), then, inside it: installs the .deb, starts
-# batchlet.socket and batchlet.service, runs a Job with kubectl, restarts the service while the
+# batchlet.socket (the first connection starts batchlet.service), creates a Job through the
+# unix socket and follows it with kubectl, restarts the service while the
 # pod runs (the pod must survive and be adopted: it completes with restartCount 0), and checks
 # the status line systemd shows and the journal's structured fields.
 #
 #   bash tests/vm/systemd-service.sh build/release/batchlet_*.deb
 #
 # Runnable by hand (a whole systemd boots under TCG in about a minute, the test takes 1-2 more,
-# and a boot now and then stalls over 9p: too slow and too flaky for CI). Known failure
-# (2026-12-07): `systemctl restart batchlet` fails once pods' cgroups exist in the unit's
-# delegated subtree (issue 11). Needs what
+# and a boot now and then stalls over 9p: too slow and too flaky for CI). Needs what
 # tests/vm/run-vm.sh needs plus the guest kernel's 9p, overlay and virtio modules, which
 # tests/vm/fetch-kernel.sh caches. Exit codes as run-vm.sh: the guest test's own, 77 when
 # something is missing, 124 timeout, 125 when the guest ended without reporting.
@@ -25,6 +24,7 @@ vm_name=systemd-service
 . "$(dirname "$0")/guest.sh"
 skip() { vm_skip "$@"; }
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+command -v curl >/dev/null || skip "curl not installed (the guest talks to the unix socket with it)"
 [ -x /lib/systemd/systemd ] || skip "systemd is not installed on this host (the guest boots it)"
 vm_require_busybox
 vm_require_kernel "$cache"
@@ -42,20 +42,11 @@ token="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 # What the guest's systemd runs: the test, as a oneshot unit that is the boot's target.
 mkdir -p "$work/test"
 cp "$deb" "$work/test/batchlet.deb"
-cat >"$work/test/job.yaml" <<'JOB'
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: svc
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: main
-        image: batchlet.local/host
-        command: ["sh", "-c", "sleep 20; echo survived"]
+cat >"$work/test/job.json" <<'JOB'
+{"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "svc"},
+ "spec": {"backoffLimit": 0, "template": {"spec": {"restartPolicy": "Never",
+   "containers": [{"name": "main", "image": "batchlet.local/host",
+                   "command": ["sh", "-c", "sleep 20; echo survived"]}]}}}}
 JOB
 cat >"$work/test/test.sh" <<TEST
 #!/bin/bash
@@ -73,11 +64,18 @@ report() {
 trap report EXIT
 set -e
 dpkg -i /vm-test/batchlet.deb
-systemctl enable --now batchlet.socket batchlet.service
+systemctl enable batchlet.socket batchlet.service
+systemctl start batchlet.socket
+# Socket activation: the first connection to the socket starts the service, which answers it.
+systemctl is-active batchlet.service && exit 1
+sock=/run/batchlet/batchlet.sock
+curl -sSf --unix-socket \$sock http://localhost/version | grep -q '"gitVersion"'
 systemctl is-active batchlet.service
 systemctl show -p StatusText --value batchlet.service | grep -E '^running [0-9]+ pods?, [0-9]+ jobs?\$'
+# The Job goes in through the unix socket (root is admin there); kubectl watches it over TCP.
+curl -sSf --unix-socket \$sock -H 'Content-Type: application/json' --data-binary @/vm-test/job.json \
+  http://localhost/apis/batch/v1/namespaces/default/jobs >/dev/null
 export KUBECONFIG=/var/lib/batchlet/kubeconfig.yaml
-kubectl apply -f /vm-test/job.yaml
 for i in \$(seq 120); do
   [ "\$(kubectl get job svc -o jsonpath='{.status.active}')" = 1 ] &&
     [ "\$(kubectl get pods -l job-name=svc -o jsonpath='{.items[0].status.phase}')" = Running ] && break
@@ -93,10 +91,21 @@ kubectl logs job/svc | grep -qx survived
 journalctl -u batchlet -o json | grep -q '"JOB_NAME":"svc"'
 journalctl -u batchlet -o json | grep -q '"POD_UID":'
 journalctl -u batchlet --no-pager -o cat
-# Under Delegate=yes the pods' cgroups go in the unit's subtree, with real controllers.
+# Under Delegate=yes the pods' cgroups go in a delegated scope beside the unit, with real
+# controllers; the unit's own cgroup holds only the agent (so the restart above could start
+# the next one there), and a keeper holds the scope open between pods.
 if journalctl -u batchlet -o cat | grep -q 'cgroups unavailable'; then exit 1; fi
-# The pod ran in the delegated subtree: batchlet's tree is inside the unit's cgroup.
-[ -d /sys/fs/cgroup/system.slice/batchlet.service/batchlet ]
+if journalctl -u batchlet -o cat | grep -q "unit's own cgroup"; then exit 1; fi
+systemctl is-active batchlet-pods.scope
+[ -d /sys/fs/cgroup/system.slice/batchlet-pods.scope/batchlet ]
+grep -qw memory /sys/fs/cgroup/system.slice/batchlet-pods.scope/batchlet/cgroup.subtree_control
+[ -z "\$(find /sys/fs/cgroup/system.slice/batchlet.service -mindepth 1 -type d)" ]
+[ "\$(cat /sys/fs/cgroup/system.slice/batchlet.service/cgroup.procs)" = "\$(systemctl show -p MainPID --value batchlet.service)" ]
+[ "\$(cat /sys/fs/cgroup/system.slice/batchlet-pods.scope/batchlet/agent/cgroup.procs | wc -l)" = 1 ]
+[ "\$(cat /sys/fs/cgroup/system.slice/batchlet-pods.scope/cgroup.procs | wc -l)" = 0 ]
+# A second restart with no pod running: the keeper kept the scope, the agent starts.
+systemctl restart batchlet.service
+systemctl is-active batchlet.service batchlet-pods.scope
 systemctl status --no-pager -l batchlet.service || true
 code=0
 TEST
