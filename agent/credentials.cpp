@@ -1,14 +1,19 @@
 #include "agent/credentials.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <optional>
+#include <vector>
 
+#include "api/authorization.hpp"
 #include "base/file.hpp"
 #include "base/unique_fd.hpp"
 
@@ -65,6 +70,44 @@ base::Result<std::string> ensure_token(const std::filesystem::path& file) {
   return token;
 }
 
+namespace {
+
+std::string login_name(uid_t uid) {
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return found->pw_name;
+  }
+  return std::to_string(uid);
+}
+
+std::optional<gid_t> group_id(const char* name) {
+  group gr{};
+  group* found = nullptr;
+  std::vector<char> buf(65536);
+  if (::getgrnam_r(name, &gr, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return found->gr_gid;
+  }
+  return std::nullopt;
+}
+
+// The peer's supplementary groups as the kernel saw them at connect().
+base::Result<std::vector<gid_t>> peer_groups(int fd) {
+  std::vector<gid_t> groups(64);
+  for (;;) {
+    socklen_t len = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &len) == 0) {
+      groups.resize(len / sizeof(gid_t));
+      return groups;
+    }
+    if (errno != ERANGE) return base::Error::from_errno("SO_PEERGROUPS", errno);
+    groups.resize(len / sizeof(gid_t) + 1);
+  }
+}
+
+}  // namespace
+
 base::Result<api::http::Identity> unix_peer_identity(int fd) {
   ucred cred{};
   socklen_t len = sizeof cred;
@@ -80,15 +123,21 @@ base::Result<api::http::Identity> unix_peer_identity(int fd) {
     id.groups = {"system:masters"};
     return id;
   }
-  std::string name = std::to_string(cred.uid);
-  passwd pw{};
-  passwd* found = nullptr;
-  char buf[4096];
-  if (::getpwuid_r(cred.uid, &pw, buf, sizeof buf, &found) == 0 && found != nullptr) {
-    name = found->pw_name;
-  }
+  const std::string name = login_name(cred.uid);
   id.user = "system:unix:" + name;
-  id.groups = {"system:authenticated"};
+  bool admin = false;
+  if (const std::optional<gid_t> admins = group_id(kAdminGroup)) {
+    base::Result<std::vector<gid_t>> groups = peer_groups(fd);
+    if (!groups.ok()) return groups.error();
+    admin =
+        cred.gid == *admins || std::find(groups->begin(), groups->end(), *admins) != groups->end();
+  }
+  if (admin) {
+    id.groups = {"system:masters", "system:authenticated"};
+  } else {
+    id.groups = {"system:authenticated"};
+    id.confined_namespace = api::user_namespace(name, cred.uid);
+  }
   return id;
 }
 

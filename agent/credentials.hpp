@@ -8,8 +8,9 @@
 //   leaves half a token). A token file readable by others is refused (its secret is gone).
 // - write_private_file() writes `content` 0600 the same way.
 // - unix_peer_identity(fd): uid 0 is the user "admin" (group system:masters), as the token is;
-//   anyone else is "system:unix:<name>" with their uid and gid (the multi-user issue decides
-//   what they may do).
+//   anyone else is "system:unix:<login>" with their uid and gid. Members of the group
+//   batchlet-admin (primary or supplementary, as SO_PEERGROUPS reports them) are admins too;
+//   everyone else is confined to the namespace api::user_namespace() names.
 #pragma once
 
 #include <filesystem>
@@ -20,6 +21,9 @@
 #include "base/result.hpp"
 
 namespace agent {
+
+// Local users in this group may do anything through the unix socket, as root may.
+inline constexpr const char* kAdminGroup = "batchlet-admin";
 
 base::Result<std::string> ensure_token(const std::filesystem::path& file);
 base::Status write_private_file(const std::filesystem::path& file, std::string_view content);

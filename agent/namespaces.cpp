@@ -5,7 +5,8 @@
 
 namespace agent {
 
-base::Status ensure_namespace(Store& store, const base::Clock& clock, const std::string& name) {
+base::Status ensure_namespace(Store& store, const base::Clock& clock, const std::string& name,
+                              const api::Labels& annotations) {
   const ObjectKey key{"namespaces", "", name};
   auto existing = store.get(key);
   if (!existing.ok()) return existing.error().context("ensure namespace " + name);
@@ -16,6 +17,7 @@ base::Status ensure_namespace(Store& store, const base::Clock& clock, const std:
   meta.uid = api::new_uid(rng);
   meta.creation_timestamp = clock.now();
   meta.labels["kubernetes.io/metadata.name"] = name;
+  meta.annotations = annotations;
   auto created = store.create(key, meta.uid, [&](ResourceVersion rv) {
     api::ObjectMeta versioned = meta;
     versioned.resource_version = std::to_string(rv);

@@ -35,6 +35,9 @@ struct Identity {
   std::uint32_t uid = 0;  // unix_peer only
   std::uint32_t gid = 0;  // unix_peer only
   std::vector<std::string> groups;
+  // The one namespace this caller may use (a local user on a shared host: "user-<login>");
+  // empty: every namespace (root, batchlet-admin, the token, a client certificate).
+  std::string confined_namespace;
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

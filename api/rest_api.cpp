@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/authorization.hpp"
 #include "api/event_conversion.hpp"
 #include "api/names.hpp"
 #include "api/object_update.hpp"
@@ -212,11 +213,12 @@ RestApi::~RestApi() = default;
 std::optional<http::Response> RestApi::handle(const http::Request& request) {
   RequestInfoResult parsed = parse_request_info(request.method, request.target);
   if (!parsed.info) return rest::bad_request(parsed.error);
-  const RequestInfo& info = *parsed.info;
+  RequestInfo& info = *parsed.info;
   if (!info.is_resource_request) return std::nullopt;
   const rest::ResourceType* type = rest::find_resource_type(info);
   if (type == nullptr || !rest::namespace_ok(*type, info)) return rest::not_served();
   if (!info.subresource.empty() && info.name.empty()) return rest::not_served();
+  if (auto denied = authorize(request.identity, type->namespaced, info)) return denied;
   try {
     return rest::dispatch(*context_, rest::Call{request, info, *type});
   } catch (const std::exception& e) {

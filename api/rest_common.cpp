@@ -91,6 +91,16 @@ http::Response not_found(std::string_view group, std::string_view resource, std:
       with_details(failure_status(404, "NotFound", message), group, resource, name));
 }
 
+http::Response forbidden_response(std::string_view group, std::string_view resource,
+                                  std::string_view name, std::string_view why) {
+  std::string message = qualified_resource(group, resource);
+  if (!name.empty()) message += " \"" + std::string(name) + "\"";
+  message += " is forbidden: ";
+  message += why;
+  return status_response(
+      with_details(failure_status(403, "Forbidden", message), group, resource, name));
+}
+
 http::Response already_exists(std::string_view group, std::string_view resource,
                               std::string_view name) {
   const std::string message =

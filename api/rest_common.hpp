@@ -38,6 +38,9 @@ http::Response conflict(std::string_view group, std::string_view resource, std::
                         std::string_view why);
 http::Response already_exists(std::string_view group, std::string_view resource,
                               std::string_view name);
+// `jobs.batch "pi" is forbidden: <why>` (no name: `jobs.batch is forbidden: <why>`), 403.
+http::Response forbidden_response(std::string_view group, std::string_view resource,
+                                  std::string_view name, std::string_view why);
 
 // "jobs.batch" or "pods": how upstream names a resource in messages.
 std::string qualified_resource(std::string_view group, std::string_view resource);

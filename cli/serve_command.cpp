@@ -1,6 +1,7 @@
 #include "cli/serve_command.hpp"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 
 #include "agent/agent.hpp"
 #include "agent/credentials.hpp"
+#include "agent/namespaces.hpp"
 #include "agent/node_admission.hpp"
 #include "agent/pod_log_files.hpp"
 #include "api/discovery.hpp"
@@ -165,7 +167,17 @@ int serve(const ServeOptions& o) {
   api::RestApi rest(agent.store(), hub, logs, clock, agent::node_admission_errors);
   api::http::ServerOptions server_options;
   server_options.bearer_token = *token;
-  server_options.unix_peer_identity = [](int fd) { return agent::unix_peer_identity(fd); };
+  // A local user's namespace exists from their first connection ("created on first use").
+  server_options.unix_peer_identity = [&agent, &clock](int fd) {
+    base::Result<api::http::Identity> identity = agent::unix_peer_identity(fd);
+    if (identity.ok() && !identity->confined_namespace.empty()) {
+      const base::Status made =
+          agent::ensure_namespace(agent.store(), clock, identity->confined_namespace,
+                                  {{agent::kOwnerUidAnnotation, std::to_string(identity->uid)}});
+      if (!made.ok()) spdlog::warn("{}", made.error().message());
+    }
+    return identity;
+  };
   api::add_object_collectors(metrics, agent.store());
   auto server = api::http::Server::create(
       server_options, api::instrument(metrics, make_handler(o.server_minor, metrics, rest)));

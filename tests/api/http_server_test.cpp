@@ -68,7 +68,7 @@ struct Fixture {
     if (!options.unix_peer_identity) {
       options.unix_peer_identity = [](int fd) -> base::Result<Identity> {
         if (fd < 0) return base::Error("bad fd");
-        return Identity{Identity::Kind::unix_peer, "alice", 1000, 1000, {}};
+        return Identity{Identity::Kind::unix_peer, "alice", 1000, 1000, {}, {}};
       };
     }
     options.body_limit = 1024;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "base/file.hpp"
 #include "runtime/container_state.hpp"
 #include "runtime/host_process.hpp"
 #include "runtime/proc_identity.hpp"
@@ -87,6 +88,12 @@ struct TempDir {
     return (path / name).string();
   }
 };
+
+// The whole of `file`, or "" when it cannot be read (for failure messages).
+inline std::string text_of(const fs::path& file) {
+  auto text = base::read_file(file);
+  return text.ok() ? *text : std::string();
+}
 
 // Lines of `text`, without the final newline.
 inline std::vector<std::string> lines(const std::string& text) {

@@ -21,11 +21,6 @@ using namespace cli_test;
 
 namespace {
 
-std::string text_of(const fs::path& file) {
-  auto text = base::read_file(file);
-  return text.ok() ? *text : std::string();
-}
-
 struct Kubectl {
   int exit_code = -1;
   std::string out;
