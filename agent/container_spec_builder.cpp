@@ -1,5 +1,7 @@
 #include "agent/container_spec_builder.hpp"
 
+#include <algorithm>
+
 #include "agent/image_process.hpp"
 
 namespace agent {
@@ -107,6 +109,19 @@ base::Result<runtime::StartRequest> build_start_request(const ContainerContext& 
       spec.seccomp.localhost_profile =
           ctx.paths.state_dir() / "seccomp" / seccomp->localhost_profile.value_or("");
     }
+  }
+  if (ctx.owner) {
+    // A user's namespace: their identity, no privileges beyond it (admission refused the rest;
+    // this holds even for a Job stored before the namespace had an owner).
+    spec.uid = ctx.owner->uid;
+    spec.gid = ctx.owner->gid;
+    spec.user_name.reset();
+    spec.supplementary_groups = ctx.owner->groups;
+    spec.privileged = false;
+    spec.capabilities_add.clear();
+    const bool has_home = std::any_of(spec.env.begin(), spec.env.end(),
+                                      [](const std::string& e) { return e.starts_with("HOME="); });
+    if (!has_home) spec.env.push_back("HOME=" + ctx.owner->home.string());
   }
   // Kubernetes leaves no_new_privs off unless allowPrivilegeEscalation is false.
   spec.no_new_privs = sc.allow_privilege_escalation.has_value() && !*sc.allow_privilege_escalation;

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <string>
 
+#include "agent/namespace_owner.hpp"
 #include "api/pod.hpp"
 #include "base/paths.hpp"
 #include "base/result.hpp"
@@ -42,6 +43,9 @@ struct ContainerContext {
   std::filesystem::path cgroup_dir;  // empty: none
   std::filesystem::path shim_binary = "/proc/self/exe";
   runtime::LogRotation log_rotation;
+  // The local user the pod's namespace belongs to (namespace_owner.hpp): the container runs as
+  // them whatever its securityContext says. nullopt: the manifest decides.
+  std::optional<NamespaceOwner> owner;
 };
 
 // pods/<uid>/volumes/<name>: where an emptyDir lives on the host.

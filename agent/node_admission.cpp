@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "agent/namespace_owner.hpp"
+
 namespace agent {
 namespace {
 
@@ -43,6 +45,19 @@ api::FieldErrors node_admission_errors(const api::Job& job) {
   if (pod.security_context && pod.security_context->fs_group) {
     out.push_back(api::forbidden(field + ".securityContext.fsGroup",
                                  "not supported by batchlet yet (see docs/compatibility.md)"));
+  }
+  return out;
+}
+
+api::FieldErrors job_admission_errors(Store& store, const api::Job& job) {
+  api::FieldErrors out = node_admission_errors(job);
+  auto owner = namespace_owner(store, job.metadata.namespace_);
+  if (!owner.ok()) {
+    out.push_back(api::forbidden("metadata.namespace", owner.error().message()));
+  } else if (owner->has_value()) {
+    api::FieldErrors limits =
+        owner_policy_errors(job.spec.template_.spec, **owner, {}, "spec.template.spec");
+    out.insert(out.end(), limits.begin(), limits.end());
   }
   return out;
 }

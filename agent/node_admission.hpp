@@ -14,4 +14,10 @@ namespace agent {
 
 api::FieldErrors node_admission_errors(const api::Job& job);
 
+class Store;
+// What `batchlet serve` admits: node_admission_errors(), and in a namespace that belongs to a
+// local user, their pods' limits (namespace_owner.hpp; an owner that cannot be looked up
+// refuses the Job, naming metadata.namespace).
+api::FieldErrors job_admission_errors(Store& store, const api::Job& job);
+
 }  // namespace agent

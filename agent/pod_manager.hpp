@@ -44,12 +44,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/event_sink.hpp"
+#include "agent/namespace_owner.hpp"
 #include "api/pod.hpp"
 #include "base/clock.hpp"
 #include "base/paths.hpp"
@@ -91,6 +93,10 @@ struct PodManagerOptions {
   base::Duration container_backoff_cap = std::chrono::seconds(300);
   runtime::LogRotation log_rotation;
   std::optional<std::int64_t> pod_pids_limit;  // pids.max of pods that set no limit
+  // The local user a namespace belongs to (namespace_owner.hpp), asked when a container
+  // starts; empty: pods run as their manifests say.
+  std::function<base::Result<std::optional<NamespaceOwner>>(const std::string& name_space)>
+      namespace_owner;
 };
 
 class PodManager {

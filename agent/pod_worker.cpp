@@ -383,7 +383,16 @@ bool PodWorker::start(const api::Container& c, bool init) {
   ctx.cgroup_dir = cgroup;
   ctx.shim_binary = o.shim_binary;
   ctx.log_rotation = o.log_rotation;
-  auto request = build_start_request(ctx);
+  base::Status owner_known;
+  if (o.namespace_owner) {
+    auto owner = o.namespace_owner(pod_.metadata.namespace_);
+    if (owner.ok()) ctx.owner = std::move(*owner);
+    owner_known = owner.ok() ? base::Status() : base::Status(owner.error());
+  }
+  // An owner that cannot be looked up is a config error like any other: nothing runs as
+  // anyone else meanwhile.
+  auto request = owner_known.ok() ? build_start_request(ctx)
+                                  : base::Result<runtime::StartRequest>(owner_known.error());
   if (!request.ok()) {
     s.state = {};
     s.state.waiting =

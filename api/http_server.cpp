@@ -476,14 +476,6 @@ base::Status ServerImpl::listen_unix(const std::filesystem::path& path) {
   if (!ec) acceptor->bind(endpoint, ec);
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return base::Error(where + ": " + ec.message());
-  // Every local user may connect (as batchlet.socket's SocketMode=0666 allows): who the peer
-  // is decides what it may do, not the file mode.
-  using std::filesystem::perms;
-  std::filesystem::permissions(path,
-                               perms::owner_read | perms::owner_write | perms::group_read |
-                                   perms::group_write | perms::others_read | perms::others_write,
-                               fs_ec);
-  if (fs_ec) return base::Error("chmod " + path.string() + ": " + fs_ec.message());
   accept_unix(*acceptor);
   unix_acceptors_.push_back(std::move(acceptor));
   return {};

@@ -57,8 +57,8 @@ class Server {
   // Listens with TLS on address:port (port 0 picks a free one); returns the bound port.
   virtual base::Result<std::uint16_t> listen_tls(const std::string& address, std::uint16_t port,
                                                  const TlsFiles& tls) = 0;
-  // Listens on a unix socket at `path` (a stale socket file is replaced), mode 0666: callers
-  // are told apart by unix_peer_identity, not by the file's mode.
+  // Listens on a unix socket at `path` (a stale socket file is replaced). Its mode is the
+  // umask's: who else may connect is the caller's choice (batchlet.socket uses 0666).
   virtual base::Status listen_unix(const std::filesystem::path& path) = 0;
   // Serves an already listening unix socket (socket activation); takes ownership of `fd`.
   virtual base::Status adopt_unix(int fd) = 0;

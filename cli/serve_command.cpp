@@ -11,7 +11,7 @@
 
 #include "agent/agent.hpp"
 #include "agent/credentials.hpp"
-#include "agent/namespaces.hpp"
+#include "agent/namespace_owner.hpp"
 #include "agent/node_admission.hpp"
 #include "agent/pod_log_files.hpp"
 #include "api/discovery.hpp"
@@ -164,17 +164,24 @@ int serve(const ServeOptions& o) {
   }
   api::metrics::Registry metrics;
   agent::PodLogFiles logs(options.paths);
-  api::RestApi rest(agent.store(), hub, logs, clock, agent::node_admission_errors);
+  api::RestApi rest(agent.store(), hub, logs, clock, [&agent](const api::Job& job) {
+    return agent::job_admission_errors(agent.store(), job);
+  });
   api::http::ServerOptions server_options;
   server_options.bearer_token = *token;
-  // A local user's namespace exists from their first connection ("created on first use").
-  server_options.unix_peer_identity = [&agent, &clock](int fd) {
+  // A local user's namespace exists from their first connection ("created on first use"); a
+  // namespace of that name that is not theirs shuts them out (401) rather than run their pods
+  // as someone else.
+  server_options.unix_peer_identity = [&agent,
+                                       &clock](int fd) -> base::Result<api::http::Identity> {
     base::Result<api::http::Identity> identity = agent::unix_peer_identity(fd);
     if (identity.ok() && !identity->confined_namespace.empty()) {
-      const base::Status made =
-          agent::ensure_namespace(agent.store(), clock, identity->confined_namespace,
-                                  {{agent::kOwnerUidAnnotation, std::to_string(identity->uid)}});
-      if (!made.ok()) spdlog::warn("{}", made.error().message());
+      const base::Status usable = agent::ensure_user_namespace(
+          agent.store(), clock, identity->confined_namespace, identity->uid);
+      if (!usable.ok()) {
+        spdlog::warn("unix socket: {}: {}", identity->user, usable.error().message());
+        return usable.error();
+      }
     }
     return identity;
   };

@@ -47,7 +47,8 @@ struct LocalUser {
 
 struct Reply {
   int status = 0;
-  json body;
+  json body;        // null when the body is not JSON
+  std::string raw;  // the body as sent
 };
 
 // One HTTP/1.1 request on the unix socket from a process running as `uid`/`gid` (uid 0: root).
@@ -94,7 +95,8 @@ Reply request_as(uid_t uid, gid_t gid, const fs::path& socket, const std::string
   reply.status = std::stoi(response.substr(9, 3));
   const size_t start = response.find("\r\n\r\n");
   REQUIRE(start != std::string::npos);
-  reply.body = json::parse(response.substr(start + 4), nullptr, /*allow_exceptions=*/false);
+  reply.raw = response.substr(start + 4);
+  reply.body = json::parse(reply.raw, nullptr, /*allow_exceptions=*/false);
   return reply;
 }
 
@@ -113,6 +115,20 @@ std::string suspended_job(const std::string& name) {
       .dump();
 }
 
+// A Job of one container running `script` with sh; `container` and `pod` are merged into the
+// container and the pod spec.
+json job(const std::string& name, const std::string& script, const json& container = json::object(),
+         const json& pod = json::object()) {
+  json c = {{"name", "main"}, {"image", "batchlet.local/host"}, {"command", {"sh", "-c", script}}};
+  c.update(container);
+  json spec = {{"restartPolicy", "Never"}, {"containers", json::array({c})}};
+  spec.update(pod);
+  return {{"apiVersion", "batch/v1"},
+          {"kind", "Job"},
+          {"metadata", {{"name", name}}},
+          {"spec", {{"backoffLimit", 0}, {"template", {{"spec", spec}}}}}};
+}
+
 std::vector<std::string> names_of(const json& list) {
   std::vector<std::string> names;
   for (const json& item : list["items"]) {
@@ -123,6 +139,46 @@ std::vector<std::string> names_of(const json& list) {
   return names;
 }
 
+// `batchlet serve` (no cgroups) whose unix socket every local user may connect to, as
+// batchlet.socket's SocketMode=0666 would have it.
+struct SharedAgent {
+  TempDir dir;
+  fs::path socket;
+  runtime::HostProcess served;
+  SharedAgent() {
+    // Other users reach the socket through the directories above it.
+    REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);
+    const fs::path log_file = dir.path / "serve.log";
+    base::UniqueFd log(::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    REQUIRE(log.valid());
+    runtime::HostProcessSpec spec;
+    spec.argv = {BATCHLET_BINARY, "serve",
+                 "--state-dir",   (dir.path / "state").string(),
+                 "--run-dir",     (dir.path / "run").string(),
+                 "--listen",      "127.0.0.1:0",
+                 "--no-cgroups",  "--pod-event-batch",
+                 "0.05"};
+    spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
+    spec.stdout_fd = log.get();
+    spec.stderr_fd = log.get();
+    auto process = runtime::spawn_host_process(spec);
+    REQUIRE(process.ok());
+    served = std::move(*process);
+    socket = dir.path / "run" / "batchlet.sock";
+    for (int i = 0; i < 400 && !fs::exists(dir.path / "state" / "kubeconfig.yaml"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    INFO(text_of(log_file));
+    REQUIRE(fs::exists(socket));
+    REQUIRE(::chmod(socket.c_str(), 0666) == 0);
+  }
+  ~SharedAgent() {
+    ::kill(served.child.pid(), SIGTERM);
+    (void)served.child.wait();
+    kill_leftover_containers(dir.path / "state");
+  }
+};
+
 }  // namespace
 
 TEST_CASE("two local users: each sees and changes only their own namespace",
@@ -130,33 +186,8 @@ TEST_CASE("two local users: each sees and changes only their own namespace",
   const std::string suffix = std::to_string(::getpid() % 100000);
   LocalUser alice("blt-a" + suffix);
   LocalUser bob("blt-b" + suffix);
-  TempDir dir;
-  // Other users reach the socket through the directories above it.
-  REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);
-  const fs::path log_file = dir.path / "serve.log";
-  base::UniqueFd log(::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  REQUIRE(log.valid());
-  runtime::HostProcessSpec spec;
-  spec.argv = {BATCHLET_BINARY, "serve",
-               "--state-dir",   (dir.path / "state").string(),
-               "--run-dir",     (dir.path / "run").string(),
-               "--listen",      "127.0.0.1:0",
-               "--no-cgroups"};
-  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
-  spec.stdout_fd = log.get();
-  spec.stderr_fd = log.get();
-  auto served = runtime::spawn_host_process(spec);
-  REQUIRE(served.ok());
-  const fs::path socket = dir.path / "run" / "batchlet.sock";
-  for (int i = 0; i < 400 && !fs::exists(dir.path / "state" / "kubeconfig.yaml"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  INFO(text_of(log_file));
-  REQUIRE(fs::exists(socket));
-  struct stat st {};
-  REQUIRE(::stat(socket.c_str(), &st) == 0);
-  CHECK((st.st_mode & 0777) == 0666);
-
+  SharedAgent agent;
+  const fs::path& socket = agent.socket;
   const auto as_alice = [&](const std::string& method, const std::string& target,
                             const std::string& body = {}) {
     return request_as(alice.uid, alice.gid, socket, method, target, body);
@@ -215,7 +246,70 @@ TEST_CASE("two local users: each sees and changes only their own namespace",
   // Bob's job is untouched; Alice may delete her own.
   CHECK(request_as(0, 0, socket, "GET", bob_jobs + "/theirs").status == 200);
   CHECK(as_alice("DELETE", alice_jobs + "/mine").status == 200);
+}
 
-  ::kill(served->child.pid(), SIGTERM);
-  (void)served->child.wait();
+TEST_CASE("a user's pods run as that user and may not ask for more", "[integration][root]") {
+  LocalUser carol("blt-c" + std::to_string(::getpid() % 100000));
+  SharedAgent agent;
+  const auto as_carol = [&](const std::string& method, const std::string& target,
+                            const std::string& body = {}) {
+    return request_as(carol.uid, carol.gid, agent.socket, method, target, body);
+  };
+  const std::string jobs = "/apis/batch/v1/namespaces/" + carol.ns() + "/jobs";
+  const std::string who = carol.name + " (uid " + std::to_string(carol.uid) + ")";
+
+  // Root, privileges and the host's files are refused (422), by field.
+  Reply root = as_carol("POST", jobs,
+                        job("root", "id -u", {{"securityContext", {{"runAsUser", 0}}}}).dump());
+  CHECK(root.status == 422);
+  CHECK(root.body["message"] ==
+        "Job.batch \"root\" is invalid: spec.template.spec.containers[0].securityContext."
+        "runAsUser: Forbidden: pods of this namespace run as " +
+            who + " only");
+  Reply privileged = as_carol(
+      "POST", jobs, job("priv", "true", {{"securityContext", {{"privileged", true}}}}).dump());
+  CHECK(privileged.status == 422);
+  CHECK(privileged.body["details"]["causes"][0]["field"] ==
+        "spec.template.spec.containers[0].securityContext.privileged");
+  Reply host = as_carol(
+      "POST", jobs,
+      job("etc", "true", {{"volumeMounts", {{{"name", "etc"}, {"mountPath", "/host-etc"}}}}},
+          {{"volumes", {{{"name", "etc"}, {"hostPath", {{"path", "/etc"}}}}}}})
+          .dump());
+  CHECK(host.status == 422);
+  CHECK(host.body["details"]["causes"][0]["field"] ==
+        "spec.template.spec.volumes[0].hostPath.path");
+
+  // What the manifest leaves open (here: everything) runs as the user, with their groups.
+  REQUIRE(as_carol("POST", jobs, job("ids", "id -u; id -g; id -G; echo $HOME").dump()).status ==
+          201);
+  json status;
+  for (int i = 0; i < 300; ++i) {
+    status = as_carol("GET", jobs + "/ids").body["status"];
+    if (status.value("succeeded", 0) == 1 || status.value("failed", 0) == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  INFO(status.dump());
+  REQUIRE(status.value("succeeded", 0) == 1);
+  Reply pods =
+      as_carol("GET", "/api/v1/namespaces/" + carol.ns() + "/pods?labelSelector=job-name%3Dids");
+  REQUIRE(pods.body["items"].size() == 1);
+  const std::string pod = pods.body["items"][0]["metadata"]["name"];
+  Reply log = as_carol("GET", "/api/v1/namespaces/" + carol.ns() + "/pods/" + pod + "/log");
+  CHECK(log.status == 200);
+  CHECK(log.raw == std::to_string(carol.uid) + "\n" + std::to_string(carol.gid) + "\n" +
+                       std::to_string(carol.gid) + "\n/home/" + carol.name + "\n");
+}
+
+TEST_CASE("a namespace that is not the user's own shuts them out", "[integration][root]") {
+  LocalUser dave("blt-d" + std::to_string(::getpid() % 100000));
+  SharedAgent agent;
+  // An admin made user-<dave> before dave came: its pods would not run as dave.
+  const json made = {
+      {"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", dave.ns()}}}};
+  REQUIRE(request_as(0, 0, agent.socket, "POST", "/api/v1/namespaces", made.dump()).status == 201);
+  Reply refused = request_as(dave.uid, dave.gid, agent.socket, "GET",
+                             "/apis/batch/v1/namespaces/" + dave.ns() + "/jobs");
+  CHECK(refused.status == 401);
+  CHECK(refused.body["reason"] == "Unauthorized");
 }
