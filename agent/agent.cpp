@@ -77,6 +77,7 @@ class Agent::Impl {
     o.registry = options_.registry;
     o.log_rotation = options_.log_rotation;
     o.pod_pids_limit = options_.pod_pids_limit;
+    o.user_max_pods = options_.user_max_pods;
     o.namespace_owner = [this](const std::string &name_space) {
       return agent::namespace_owner(*store_, name_space);
     };

@@ -57,6 +57,8 @@ struct AgentOptions {
   runtime::LogRotation log_rotation;  // containers' CRI logs (containerLogMaxSize/MaxFiles)
   // pids.max of every pod cgroup whose containers set no limit (the kubelet's podPidsLimit).
   std::optional<std::int64_t> pod_pids_limit;
+  // Pods of one local user's namespace (namespace_owner.hpp) running at once; nullopt: no limit.
+  std::optional<std::int64_t> user_max_pods;
 };
 
 class Agent {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -68,6 +69,7 @@ class PodManager::Impl {
 
   void sync(const api::Pod& pod) {
     reap();
+    start_queued();
     const std::string& uid = pod.metadata.uid;
     names_[uid] = {pod.metadata.namespace_, pod.metadata.name};
     if (auto it = workers_.find(uid); it != workers_.end()) {
@@ -90,10 +92,22 @@ class PodManager::Impl {
     // Its worker ended without making it terminal (it was detached, or stopped on a deletion):
     // only a deletion brings a worker back, to stop what runs and finish the deletion.
     if (started_.count(uid) && !pod.metadata.deletion_timestamp) return;
-    started_.insert(uid);
+    // A new pod of a user at their limit waits (keeping its place in the line); one that runs
+    // already (adopted) or is being deleted never does.
+    auto waiting = std::find_if(queued_.begin(), queued_.end(),
+                                [&](const api::Pod& q) { return q.metadata.uid == uid; });
+    if (adopted.empty() && !pod.metadata.deletion_timestamp && at_user_limit(pod)) {
+      if (waiting == queued_.end()) {
+        queued_.push_back(pod);
+      } else {
+        *waiting = pod;
+      }
+      return;
+    }
+    if (waiting != queued_.end()) queued_.erase(waiting);
     std::map<std::string, runtime::RecoveredContainer> containers;
     if (!adopted.empty()) containers = std::move(adopted.mapped());
-    workers_.emplace(uid, std::make_unique<PodWorker>(deps_, pod, std::move(containers)));
+    start_worker(pod, std::move(containers));
   }
 
   void removed(const std::string& uid) {
@@ -103,6 +117,7 @@ class PodManager::Impl {
     }
     started_.erase(uid);
     recovered_.erase(uid);
+    std::erase_if(queued_, [&](const api::Pod& q) { return q.metadata.uid == uid; });
     std::error_code ec;
     std::filesystem::remove_all(options_.paths.pod_dir(uid), ec);
     if (auto name = names_.find(uid); name != names_.end()) {
@@ -112,6 +127,7 @@ class PodManager::Impl {
       names_.erase(name);
     }
     if (options_.cgroups != nullptr) remove_pod_cgroup(uid);
+    start_queued();
   }
 
   std::size_t active_pods() const {
@@ -135,6 +151,45 @@ class PodManager::Impl {
       if (rc.state == runtime::RecoveredContainer::State::running) return true;
     }
     return false;
+  }
+
+  void start_worker(const api::Pod& pod,
+                    std::map<std::string, runtime::RecoveredContainer> containers) {
+    started_.insert(pod.metadata.uid);
+    workers_.emplace(pod.metadata.uid,
+                     std::make_unique<PodWorker>(deps_, pod, std::move(containers)));
+  }
+
+  // True when `pod`'s namespace belongs to a local user whose pods already run up to
+  // user_max_pods. A namespace whose owner cannot be looked up is not held back here: its
+  // worker reports that error on the pod.
+  bool at_user_limit(const api::Pod& pod) {
+    if (!options_.user_max_pods || !options_.namespace_owner) return false;
+    auto owner = options_.namespace_owner(pod.metadata.namespace_);
+    if (!owner.ok() || !owner->has_value()) return false;
+    std::int64_t running = 0;
+    for (const auto& [uid, worker] : workers_) {
+      auto name = names_.find(uid);
+      if (!worker->finished() && name != names_.end() &&
+          name->second.first == pod.metadata.namespace_) {
+        ++running;
+      }
+    }
+    return running >= *options_.user_max_pods;
+  }
+
+  // Starts the waiting pods that fit now, oldest first.
+  void start_queued() {
+    reap();
+    std::vector<api::Pod> waiting = std::move(queued_);
+    queued_.clear();
+    for (api::Pod& pod : waiting) {
+      if (at_user_limit(pod)) {
+        queued_.push_back(std::move(pod));
+      } else {
+        start_worker(pod, {});
+      }
+    }
   }
 
   // Joins workers that are done (their pods are terminal or gone).
@@ -164,6 +219,7 @@ class PodManager::Impl {
   std::map<std::string, std::unique_ptr<PodWorker>> workers_;
   std::map<std::string, std::map<std::string, runtime::RecoveredContainer>> recovered_;
   std::set<std::string> started_;
+  std::vector<api::Pod> queued_;  // new pods waiting for their user's limit, oldest first
   std::map<std::string, std::pair<std::string, std::string>> names_;  // uid -> (ns, name)
 };
 

@@ -97,6 +97,9 @@ struct PodManagerOptions {
   // starts; empty: pods run as their manifests say.
   std::function<base::Result<std::optional<NamespaceOwner>>(const std::string& name_space)>
       namespace_owner;
+  // At most this many pods of one owned namespace run at once; the others wait (Pending) and
+  // start, oldest first, as running ones end. nullopt: no limit.
+  std::optional<std::int64_t> user_max_pods;
 };
 
 class PodManager {

@@ -143,6 +143,7 @@ int serve(const ServeOptions& o) {
   }
   options.log_rotation.max_files = o.container_log_max_files;
   if (o.pod_pids_limit > 0) options.pod_pids_limit = o.pod_pids_limit;
+  if (o.user_max_pods >= 0) options.user_max_pods = o.user_max_pods;
   service.recovering();
   auto opened = agent::Agent::open(options, clock);
   if (!opened.ok()) {
@@ -280,6 +281,7 @@ int print_info(const ServeOptions& o, const std::filesystem::path& config_file) 
       {"containerLogMaxSize", o.container_log_max_size},
       {"containerLogMaxFiles", std::to_string(o.container_log_max_files)},
       {"podPidsLimit", o.pod_pids_limit > 0 ? std::to_string(o.pod_pids_limit) : "(none)"},
+      {"userMaxPods", o.user_max_pods >= 0 ? std::to_string(o.user_max_pods) : "(none)"},
   };
   for (const auto& [key, value] : settings) std::printf("  %-22s %s\n", key, value.c_str());
   std::printf("Host:\n");
@@ -357,6 +359,12 @@ ServeCommand::ServeCommand(CLI::App& app) {
                    "pids.max of every pod (-1: no limit)")
       ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()))
       ->capture_default_str();
+  serve_
+      ->add_option("--user-max-pods", options_.user_max_pods,
+                   "Pods of one local user's namespace running at once; the rest wait (-1: no "
+                   "limit)")
+      ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()))
+      ->capture_default_str();
   serve_->add_flag("--evict-on-shutdown", options_.evict_on_shutdown,
                    "On SIGTERM, stop running pods as a node shutdown does (Failed, condition "
                    "DisruptionTarget) instead of leaving them for the next start to adopt");
@@ -410,6 +418,7 @@ ServeOptions ServeCommand::effective_options(std::string& error) const {
   take("--container-log-max-size", &ServeOptions::container_log_max_size);
   take("--container-log-max-files", &ServeOptions::container_log_max_files);
   take("--pod-pids-limit", &ServeOptions::pod_pids_limit);
+  take("--user-max-pods", &ServeOptions::user_max_pods);
   return effective;
 }
 

@@ -42,6 +42,8 @@ struct ServeOptions {
   std::string container_log_max_size = "10Mi";   // the kubelet's containerLogMaxSize
   int container_log_max_files = 5;               // the kubelet's containerLogMaxFiles
   std::int64_t pod_pids_limit = -1;              // the kubelet's podPidsLimit (-1: none)
+  // Pods of one local user's namespace running at once; the rest wait, Pending (-1: no limit).
+  std::int64_t user_max_pods = -1;
 };
 
 // The settings file serve reads unless --config says otherwise (cli/serve_config.hpp).

@@ -111,6 +111,8 @@ const std::map<std::string, Setter>& settings() {
                                              })},
       {"podPidsLimit",
        count_setting(-1, [](ServeOptions& o, std::int64_t n) { o.pod_pids_limit = n; })},
+      {"userMaxPods",
+       count_setting(-1, [](ServeOptions& o, std::int64_t n) { o.user_max_pods = n; })},
   };
   return table;
 }

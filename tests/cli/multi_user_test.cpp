@@ -145,7 +145,7 @@ struct SharedAgent {
   TempDir dir;
   fs::path socket;
   runtime::HostProcess served;
-  SharedAgent() {
+  explicit SharedAgent(const std::vector<std::string>& extra_flags = {}) {
     // Other users reach the socket through the directories above it.
     REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);
     const fs::path log_file = dir.path / "serve.log";
@@ -158,6 +158,7 @@ struct SharedAgent {
                  "--listen",      "127.0.0.1:0",
                  "--no-cgroups",  "--pod-event-batch",
                  "0.05"};
+    spec.argv.insert(spec.argv.end(), extra_flags.begin(), extra_flags.end());
     spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
     spec.stdout_fd = log.get();
     spec.stderr_fd = log.get();
@@ -312,4 +313,33 @@ TEST_CASE("a namespace that is not the user's own shuts them out", "[integration
                              "/apis/batch/v1/namespaces/" + dave.ns() + "/jobs");
   CHECK(refused.status == 401);
   CHECK(refused.body["reason"] == "Unauthorized");
+}
+
+TEST_CASE("a user's pods beyond --user-max-pods wait their turn", "[integration][root]") {
+  LocalUser erin("blt-e" + std::to_string(::getpid() % 100000));
+  SharedAgent agent({"--user-max-pods", "2"});
+  const std::string jobs = "/apis/batch/v1/namespaces/" + erin.ns() + "/jobs";
+  json ten = job("ten", "sleep 0.5");
+  ten["spec"]["completions"] = 10;
+  ten["spec"]["parallelism"] = 10;
+  REQUIRE(request_as(erin.uid, erin.gid, agent.socket, "POST", jobs, ten.dump()).status == 201);
+  // The controller makes all 10 pods at once; at most 2 run at any moment, and all complete.
+  std::size_t most_running = 0;
+  std::size_t most_pods = 0;
+  json status;
+  for (int i = 0; i < 600; ++i) {
+    const json pods =
+        request_as(0, 0, agent.socket, "GET", "/api/v1/namespaces/" + erin.ns() + "/pods").body;
+    std::size_t running = 0;
+    for (const json& pod : pods["items"]) running += pod["status"].value("phase", "") == "Running";
+    most_running = std::max(most_running, running);
+    most_pods = std::max(most_pods, pods["items"].size());
+    status = request_as(0, 0, agent.socket, "GET", jobs + "/ten").body["status"];
+    if (status.value("succeeded", 0) == 10 || status.value("failed", 0) > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  INFO(status.dump());
+  CHECK(status.value("succeeded", 0) == 10);
+  CHECK(most_pods > 2);  // the others existed, waiting
+  CHECK(most_running == 2);
 }
