@@ -128,6 +128,19 @@ base::Status ensure_user_namespace(Store& store, const base::Clock& clock,
   return {};
 }
 
+std::optional<std::string> user_jobs_quota_exceeded(Store& store, const std::string& name_space,
+                                                    std::int64_t max_jobs) {
+  auto owner = namespace_owner(store, name_space);
+  if (!owner.ok()) return "cannot check quota: " + owner.error().message();
+  if (!owner->has_value()) return std::nullopt;
+  auto jobs = store.list("jobs.batch", name_space);
+  if (!jobs.ok()) return "cannot check quota: " + jobs.error().message();
+  const auto used = static_cast<std::int64_t>(jobs->objects.size());
+  if (used + 1 <= max_jobs) return std::nullopt;
+  return "exceeded quota: user-max-jobs, requested: count/jobs.batch=1, used: count/jobs.batch=" +
+         std::to_string(used) + ", limited: count/jobs.batch=" + std::to_string(max_jobs);
+}
+
 api::FieldErrors owner_policy_errors(const api::PodSpec& spec, const NamespaceOwner& owner,
                                      const std::vector<std::filesystem::path>& shared_host_paths,
                                      const std::string& path) {

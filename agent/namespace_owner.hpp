@@ -50,6 +50,13 @@ base::Result<std::optional<NamespaceOwner>> namespace_owner(Store& store,
 base::Status ensure_user_namespace(Store& store, const base::Clock& clock,
                                    const std::string& name_space, std::uint32_t uid);
 
+// The ResourceQuota-style reason a new Job in a local user's namespace would exceed
+// `max_jobs` stored Jobs there ("exceeded quota: user-max-jobs, requested: count/jobs.batch=1,
+// used: count/jobs.batch=5, limited: count/jobs.batch=5"); nullopt when it fits or the
+// namespace is no user's.
+std::optional<std::string> user_jobs_quota_exceeded(Store& store, const std::string& name_space,
+                                                    std::int64_t max_jobs);
+
 api::FieldErrors owner_policy_errors(const api::PodSpec& spec, const NamespaceOwner& owner,
                                      const std::vector<std::filesystem::path>& shared_host_paths,
                                      const std::string& path);

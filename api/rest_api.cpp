@@ -210,6 +210,8 @@ RestApi::RestApi(ObjectStore& store, WatchHub& hub, PodLogSource& logs, const ba
 
 RestApi::~RestApi() = default;
 
+void RestApi::set_job_quota(JobQuota quota) { context_->job_quota = std::move(quota); }
+
 std::optional<http::Response> RestApi::handle(const http::Request& request) {
   RequestInfoResult parsed = parse_request_info(request.method, request.target);
   if (!parsed.info) return rest::bad_request(parsed.error);

@@ -34,6 +34,10 @@ namespace api {
 // admission plugin's verdict.
 using JobAdmission = std::function<FieldErrors(const Job&)>;
 
+// A quota a new Job would exceed, as ResourceQuota admission words it ("exceeded quota: <name>,
+// requested: ..., used: ..., limited: ..."): the create is then 403 Forbidden. nullopt: fits.
+using JobQuota = std::function<std::optional<std::string>(const Job&)>;
+
 class RestApi {
  public:
   RestApi(ObjectStore& store, WatchHub& hub, PodLogSource& logs, const base::Clock& clock,
@@ -43,6 +47,8 @@ class RestApi {
   RestApi& operator=(const RestApi&) = delete;
 
   std::optional<http::Response> handle(const http::Request& request);
+  // Checked on every Job create, after validation and admission.
+  void set_job_quota(JobQuota quota);
 
  private:
   struct Context;

@@ -53,6 +53,7 @@ struct Context {
   std::mutex rng_mutex;
   std::mt19937_64 rng;
   std::function<FieldErrors(const Job&)> admission;  // may be empty (RestApi's JobAdmission)
+  std::function<std::optional<std::string>(const Job&)> job_quota;  // may be empty (JobQuota)
 
   Context(ObjectStore& s, WatchHub& h, PodLogSource& l, const base::Clock& c);
   std::string new_uid();

@@ -76,6 +76,11 @@ http::Response create_job_from(Context& context, const Call& call, json body,
   }
   Job& job = created.job;
   if (auto bad = check_namespace(context, call, job.metadata.name)) return std::move(*bad);
+  if (context.job_quota) {
+    if (std::optional<std::string> exceeded = context.job_quota(job)) {
+      return forbidden_response(call.type.group, call.type.resource, job.metadata.name, *exceeded);
+    }
+  }
 
   http::Response response;
   if (options.dry_run) {

@@ -168,6 +168,11 @@ int serve(const ServeOptions& o) {
   api::RestApi rest(agent.store(), hub, logs, clock, [&agent](const api::Job& job) {
     return agent::job_admission_errors(agent.store(), job);
   });
+  if (o.user_max_jobs >= 0) {
+    rest.set_job_quota([&agent, max = o.user_max_jobs](const api::Job& job) {
+      return agent::user_jobs_quota_exceeded(agent.store(), job.metadata.namespace_, max);
+    });
+  }
   api::http::ServerOptions server_options;
   server_options.bearer_token = *token;
   // A local user's namespace exists from their first connection ("created on first use"); a
@@ -282,6 +287,7 @@ int print_info(const ServeOptions& o, const std::filesystem::path& config_file) 
       {"containerLogMaxFiles", std::to_string(o.container_log_max_files)},
       {"podPidsLimit", o.pod_pids_limit > 0 ? std::to_string(o.pod_pids_limit) : "(none)"},
       {"userMaxPods", o.user_max_pods >= 0 ? std::to_string(o.user_max_pods) : "(none)"},
+      {"userMaxJobs", o.user_max_jobs >= 0 ? std::to_string(o.user_max_jobs) : "(none)"},
   };
   for (const auto& [key, value] : settings) std::printf("  %-22s %s\n", key, value.c_str());
   std::printf("Host:\n");
@@ -365,6 +371,12 @@ ServeCommand::ServeCommand(CLI::App& app) {
                    "limit)")
       ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()))
       ->capture_default_str();
+  serve_
+      ->add_option("--user-max-jobs", options_.user_max_jobs,
+                   "Jobs stored in one local user's namespace; creating more is 403 (-1: no "
+                   "limit)")
+      ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()))
+      ->capture_default_str();
   serve_->add_flag("--evict-on-shutdown", options_.evict_on_shutdown,
                    "On SIGTERM, stop running pods as a node shutdown does (Failed, condition "
                    "DisruptionTarget) instead of leaving them for the next start to adopt");
@@ -419,6 +431,7 @@ ServeOptions ServeCommand::effective_options(std::string& error) const {
   take("--container-log-max-files", &ServeOptions::container_log_max_files);
   take("--pod-pids-limit", &ServeOptions::pod_pids_limit);
   take("--user-max-pods", &ServeOptions::user_max_pods);
+  take("--user-max-jobs", &ServeOptions::user_max_jobs);
   return effective;
 }
 

@@ -44,6 +44,8 @@ struct ServeOptions {
   std::int64_t pod_pids_limit = -1;              // the kubelet's podPidsLimit (-1: none)
   // Pods of one local user's namespace running at once; the rest wait, Pending (-1: no limit).
   std::int64_t user_max_pods = -1;
+  // Jobs stored in one local user's namespace; a create beyond is 403 (-1: no limit).
+  std::int64_t user_max_jobs = -1;
 };
 
 // The settings file serve reads unless --config says otherwise (cli/serve_config.hpp).

@@ -113,6 +113,8 @@ const std::map<std::string, Setter>& settings() {
        count_setting(-1, [](ServeOptions& o, std::int64_t n) { o.pod_pids_limit = n; })},
       {"userMaxPods",
        count_setting(-1, [](ServeOptions& o, std::int64_t n) { o.user_max_pods = n; })},
+      {"userMaxJobs",
+       count_setting(-1, [](ServeOptions& o, std::int64_t n) { o.user_max_jobs = n; })},
   };
   return table;
 }

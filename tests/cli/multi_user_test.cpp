@@ -343,3 +343,32 @@ TEST_CASE("a user's pods beyond --user-max-pods wait their turn", "[integration]
   CHECK(most_pods > 2);  // the others existed, waiting
   CHECK(most_running == 2);
 }
+
+TEST_CASE("a user's Jobs beyond --user-max-jobs are 403 exceeded quota", "[integration][root]") {
+  LocalUser fay("blt-f" + std::to_string(::getpid() % 100000));
+  SharedAgent agent({"--user-max-jobs", "2"});
+  const auto as_fay = [&](const std::string& method, const std::string& target,
+                          const std::string& body = {}) {
+    return request_as(fay.uid, fay.gid, agent.socket, method, target, body);
+  };
+  const std::string jobs = "/apis/batch/v1/namespaces/" + fay.ns() + "/jobs";
+  CHECK(as_fay("POST", jobs, suspended_job("one")).status == 201);
+  CHECK(as_fay("POST", jobs, suspended_job("two")).status == 201);
+  Reply over = as_fay("POST", jobs, suspended_job("three"));
+  CHECK(over.status == 403);
+  CHECK(over.body["reason"] == "Forbidden");
+  CHECK(over.body["message"] ==
+        "jobs.batch \"three\" is forbidden: exceeded quota: user-max-jobs, requested: "
+        "count/jobs.batch=1, used: count/jobs.batch=2, limited: count/jobs.batch=2");
+  // Admins' namespaces have no such quota; a deleted Job frees its place.
+  CHECK(request_as(0, 0, agent.socket, "POST", "/apis/batch/v1/namespaces/default/jobs",
+                   suspended_job("three"))
+            .status == 201);
+  REQUIRE(as_fay("DELETE", jobs + "/one?propagationPolicy=Background").status == 200);
+  Reply after = {};
+  for (int i = 0; i < 100 && (after = as_fay("POST", jobs, suspended_job("three"))).status == 403;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(after.status == 201);
+}

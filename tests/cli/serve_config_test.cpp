@@ -45,7 +45,7 @@ TEST_CASE("every setting of the file reaches the options", "[unit]") {
       "containerBackoffBase: 1\ncontainerBackoffCap: 2m\npodEventBatch: 0\n"
       "evictOnShutdown: true\ninsecureRegistries: [registry.local:5000, 10.0.0.1]\n"
       "containerLogMaxSize: 50Mi\ncontainerLogMaxFiles: 3\npodPidsLimit: 4096\n"
-      "userMaxPods: 8\n");
+      "userMaxPods: 8\nuserMaxJobs: 20\n");
   CHECK(o.state_dir == "/srv/batchlet");
   CHECK(o.run_dir == "/run/b");
   CHECK(o.listen == "0.0.0.0:7443");
@@ -63,6 +63,7 @@ TEST_CASE("every setting of the file reaches the options", "[unit]") {
   CHECK(o.container_log_max_files == 3);
   CHECK(o.pod_pids_limit == 4096);
   CHECK(o.user_max_pods == 8);
+  CHECK(o.user_max_jobs == 20);
 }
 
 TEST_CASE("an empty file, or an empty document, leaves the defaults", "[unit]") {
