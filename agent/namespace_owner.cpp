@@ -33,19 +33,26 @@ std::string owner_text(const NamespaceOwner& owner) {
   return owner.login + " (uid " + std::to_string(owner.uid) + ")";
 }
 
+// runAsUser and runAsGroup (pod or container level) may only name the owner's own.
+void check_identity(const std::optional<std::int64_t>& user,
+                    const std::optional<std::int64_t>& group, const NamespaceOwner& owner,
+                    const std::string& at, api::FieldErrors& out) {
+  if (user && *user != owner.uid) {
+    out.push_back(api::forbidden(at + ".runAsUser",
+                                 "pods of this namespace run as " + owner_text(owner) + " only"));
+  }
+  if (group && *group != owner.gid) {
+    out.push_back(api::forbidden(at + ".runAsGroup", "pods of this namespace run with group " +
+                                                         std::to_string(owner.gid) + " only"));
+  }
+}
+
 void check_container(const api::Container& c, const NamespaceOwner& owner, const std::string& field,
                      api::FieldErrors& out) {
   if (!c.security_context) return;
   const api::SecurityContext& sc = *c.security_context;
   const std::string at = field + ".securityContext";
-  if (sc.run_as_user && *sc.run_as_user != owner.uid) {
-    out.push_back(api::forbidden(at + ".runAsUser",
-                                 "pods of this namespace run as " + owner_text(owner) + " only"));
-  }
-  if (sc.run_as_group && *sc.run_as_group != owner.gid) {
-    out.push_back(api::forbidden(at + ".runAsGroup", "pods of this namespace run with group " +
-                                                         std::to_string(owner.gid) + " only"));
-  }
+  check_identity(sc.run_as_user, sc.run_as_group, owner, at, out);
   if (sc.privileged.value_or(false)) {
     out.push_back(
         api::forbidden(at + ".privileged", "pods of this namespace may not be privileged"));
@@ -148,14 +155,7 @@ api::FieldErrors owner_policy_errors(const api::PodSpec& spec, const NamespaceOw
   if (spec.security_context) {
     const api::PodSecurityContext& sc = *spec.security_context;
     const std::string at = path + ".securityContext";
-    if (sc.run_as_user && *sc.run_as_user != owner.uid) {
-      out.push_back(api::forbidden(at + ".runAsUser",
-                                   "pods of this namespace run as " + owner_text(owner) + " only"));
-    }
-    if (sc.run_as_group && *sc.run_as_group != owner.gid) {
-      out.push_back(api::forbidden(at + ".runAsGroup", "pods of this namespace run with group " +
-                                                           std::to_string(owner.gid) + " only"));
-    }
+    check_identity(sc.run_as_user, sc.run_as_group, owner, at, out);
     for (std::size_t i = 0; i < sc.supplemental_groups.size(); ++i) {
       const std::int64_t group = sc.supplemental_groups[i];
       if (group < 0 || std::find(owner.groups.begin(), owner.groups.end(),

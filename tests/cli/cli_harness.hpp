@@ -1,6 +1,7 @@
 // tests/cli/cli_harness.hpp: run the real batchlet binary and capture what it prints.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/clock.hpp"
@@ -93,6 +95,36 @@ struct TempDir {
 inline std::string text_of(const fs::path& file) {
   auto text = base::read_file(file);
   return text.ok() ? *text : std::string();
+}
+
+// `batchlet serve` without cgroups, its state and run directories under `dir`, its output in
+// dir/serve.log, quick pod event batches, and `flags`; returns once its kubeconfig is written
+// (it listens then). The caller stops it (SIGTERM, wait()).
+inline runtime::HostProcess start_logged_serve(const fs::path& dir,
+                                               const std::vector<std::string>& flags = {}) {
+  const fs::path log_file = dir / "serve.log";
+  const int log = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  REQUIRE(log >= 0);
+  runtime::HostProcessSpec spec;
+  spec.argv = {BATCHLET_BINARY, "serve",
+               "--state-dir",   (dir / "state").string(),
+               "--run-dir",     (dir / "run").string(),
+               "--listen",      "127.0.0.1:0",
+               "--no-cgroups",  "--pod-event-batch",
+               "0.05"};
+  spec.argv.insert(spec.argv.end(), flags.begin(), flags.end());
+  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
+  spec.stdout_fd = log;
+  spec.stderr_fd = log;
+  auto process = runtime::spawn_host_process(spec);
+  ::close(log);
+  REQUIRE(process.ok());
+  for (int i = 0; i < 400 && !fs::exists(dir / "state" / "kubeconfig.yaml"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  INFO(text_of(log_file));
+  REQUIRE(fs::exists(dir / "state" / "kubeconfig.yaml"));
+  return std::move(*process);
 }
 
 // Lines of `text`, without the final newline.

@@ -30,36 +30,11 @@ struct Kubectl {
 class Served {
  public:
   explicit Served(int minor = 32, const std::vector<std::string>& extra_flags = {}) {
+    std::vector<std::string> flags = {"--server-minor", std::to_string(minor)};
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    process_ = start_logged_serve(dir_.path, flags);
     log_ = dir_.path / "serve.log";
-    base::UniqueFd log(::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    REQUIRE(log.valid());
-    runtime::HostProcessSpec spec;
-    spec.argv = {BATCHLET_BINARY,
-                 "serve",
-                 "--state-dir",
-                 (dir_.path / "state").string(),
-                 "--run-dir",
-                 (dir_.path / "run").string(),
-                 "--listen",
-                 "127.0.0.1:0",
-                 "--server-minor",
-                 std::to_string(minor),
-                 "--no-cgroups",
-                 "--pod-event-batch",
-                 "0.05"};
-    spec.argv.insert(spec.argv.end(), extra_flags.begin(), extra_flags.end());
-    spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
-    spec.stdout_fd = log.get();
-    spec.stderr_fd = log.get();
-    auto process = runtime::spawn_host_process(spec);
-    REQUIRE(process.ok());
-    process_ = std::move(*process);
     kubeconfig_ = dir_.path / "state" / "kubeconfig.yaml";
-    for (int i = 0; i < 400 && !fs::exists(kubeconfig_); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    INFO(text_of(log_));
-    REQUIRE(fs::exists(kubeconfig_));
   }
   ~Served() {
     ::kill(process_.child.pid(), SIGTERM);

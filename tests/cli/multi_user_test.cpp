@@ -148,28 +148,8 @@ struct SharedAgent {
   explicit SharedAgent(const std::vector<std::string>& extra_flags = {}) {
     // Other users reach the socket through the directories above it.
     REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);
-    const fs::path log_file = dir.path / "serve.log";
-    base::UniqueFd log(::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    REQUIRE(log.valid());
-    runtime::HostProcessSpec spec;
-    spec.argv = {BATCHLET_BINARY, "serve",
-                 "--state-dir",   (dir.path / "state").string(),
-                 "--run-dir",     (dir.path / "run").string(),
-                 "--listen",      "127.0.0.1:0",
-                 "--no-cgroups",  "--pod-event-batch",
-                 "0.05"};
-    spec.argv.insert(spec.argv.end(), extra_flags.begin(), extra_flags.end());
-    spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
-    spec.stdout_fd = log.get();
-    spec.stderr_fd = log.get();
-    auto process = runtime::spawn_host_process(spec);
-    REQUIRE(process.ok());
-    served = std::move(*process);
+    served = start_logged_serve(dir.path, extra_flags);
     socket = dir.path / "run" / "batchlet.sock";
-    for (int i = 0; i < 400 && !fs::exists(dir.path / "state" / "kubeconfig.yaml"); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    INFO(text_of(log_file));
     REQUIRE(fs::exists(socket));
     REQUIRE(::chmod(socket.c_str(), 0666) == 0);
   }
