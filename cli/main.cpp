@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/logging.hpp"
+#include "cli/client_command.hpp"
 #include "cli/image_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   auto* version_cmd = app.add_subcommand("version", "Print the version");
   const cli::ImageCommand image(app);
   const cli::ServeCommand serve(app);
+  const cli::ClientCommands client(app);
 
   try {
     app.parse(argc, argv);
@@ -64,5 +66,6 @@ int main(int argc, char** argv) {
   }
   if (image.selected()) return image.run();
   if (serve.selected()) return serve.run();
+  if (client.selected()) return client.run();
   return cli::run_command(run);
 }

@@ -1,0 +1,141 @@
+// cli/client_context.cpp: kinds, namespaces, paths and error reporting of the client commands.
+#include "cli/client_context.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "agent/credentials.hpp"
+#include "api/authorization.hpp"
+
+namespace cli {
+
+std::optional<Kind> resolve_kind(const std::string& name) {
+  static const std::vector<std::pair<std::vector<std::string>, Kind>> kinds = {
+      {{"job", "jobs", "job.batch", "jobs.batch"},
+       {"jobs", "/apis/batch/v1", "job.batch", true, "Job", "batch/v1"}},
+      {{"pod", "pods", "po"}, {"pods", "/api/v1", "pod", true, "Pod", "v1"}},
+      {{"event", "events", "ev"}, {"events", "/api/v1", "event", true, "Event", "v1"}},
+      {{"namespace", "namespaces", "ns"},
+       {"namespaces", "/api/v1", "namespace", false, "Namespace", "v1"}},
+  };
+  for (const auto& [names, kind] : kinds) {
+    for (const auto& n : names) {
+      if (n == name) return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string unknown_kind_message(const std::string& name) {
+  return "the server doesn't have a resource type \"" + name + "\"";
+}
+
+namespace {
+
+bool in_admin_group() {
+  const group* admin = ::getgrnam(agent::kAdminGroup);
+  if (admin == nullptr) return false;
+  if (::getegid() == admin->gr_gid) return true;
+  const int count = ::getgroups(0, nullptr);
+  if (count <= 0) return false;
+  std::vector<gid_t> groups(static_cast<std::size_t>(count));
+  const int got = ::getgroups(count, groups.data());
+  for (int i = 0; i < got; ++i) {
+    if (groups[static_cast<std::size_t>(i)] == admin->gr_gid) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string own_namespace() {
+  const uid_t uid = ::geteuid();
+  if (uid == 0 || in_admin_group()) return "default";
+  const passwd* user = ::getpwuid(uid);
+  return api::user_namespace(user != nullptr ? user->pw_name : "", uid);
+}
+
+std::string ClientContext::collection_path(const Kind& kind) const {
+  if (!kind.namespaced || all_namespaces) return kind.group_path + "/" + kind.resource;
+  return kind.group_path + "/namespaces/" + ns + "/" + kind.resource;
+}
+
+std::string ClientContext::object_path(const Kind& kind, const std::string& name) const {
+  const std::string collection = kind.namespaced
+                                     ? kind.group_path + "/namespaces/" + ns + "/" + kind.resource
+                                     : kind.group_path + "/" + kind.resource;
+  return collection + "/" + name;
+}
+
+std::optional<nlohmann::json> ClientContext::get_json(const std::string& target) const {
+  return call(ApiRequest::read(target));
+}
+
+std::optional<nlohmann::json> ClientContext::call(const ApiRequest& request) const {
+  auto reply = api.request(request);
+  if (!reply.ok()) {
+    fail(reply.error().message());
+    return std::nullopt;
+  }
+  if (reply->status < 200 || reply->status >= 300) {
+    fail_reply(*reply);
+    return std::nullopt;
+  }
+  auto value = nlohmann::json::parse(reply->body, nullptr, false);
+  if (value.is_discarded()) {
+    fail(request.method + " " + request.target + ": the server's answer is not JSON");
+    return std::nullopt;
+  }
+  return value;
+}
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return 1;
+}
+
+int fail_reply(const ApiReply& reply) {
+  std::fprintf(stderr, "%s\n", server_error(reply).c_str());
+  return 1;
+}
+
+std::optional<ObjectRef> parse_object_ref(const std::string& argument,
+                                          const std::string& default_kind, std::string& error) {
+  std::string kind_name = default_kind;
+  std::string name = argument;
+  if (const auto slash = argument.find('/'); slash != std::string::npos) {
+    kind_name = argument.substr(0, slash);
+    name = argument.substr(slash + 1);
+  }
+  if (name.empty()) {
+    error = "arguments in resource/name form must have a single resource and name";
+    return std::nullopt;
+  }
+  auto kind = resolve_kind(kind_name);
+  if (!kind) {
+    error = unknown_kind_message(kind_name);
+    return std::nullopt;
+  }
+  return ObjectRef{*kind, name};
+}
+
+std::string query_escape(const std::string& value) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace cli
