@@ -78,6 +78,8 @@ class Agent::Impl {
     o.log_rotation = options_.log_rotation;
     o.pod_pids_limit = options_.pod_pids_limit;
     o.user_max_pods = options_.user_max_pods;
+    o.user_max_memory = options_.user_max_memory;
+    o.user_max_cpu = options_.user_max_cpu;
     o.namespace_owner = [this](const std::string &name_space) {
       return agent::namespace_owner(*store_, name_space);
     };
@@ -199,6 +201,7 @@ class Agent::Impl {
     for (const api::Change &change : changes) {
       if (change.object.key.resource == "namespaces") {
         note_namespace(change.object, change.type == api::ChangeType::deleted);
+        pods_.namespace_changed(change.object.key.name);
       }
       react(informer_.apply(change));
     }

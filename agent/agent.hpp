@@ -29,6 +29,7 @@
 #include "agent/informer.hpp"
 #include "agent/job_controller.hpp"
 #include "agent/store.hpp"
+#include "api/quantity.hpp"
 #include "base/clock.hpp"
 #include "base/paths.hpp"
 #include "base/result.hpp"
@@ -59,6 +60,10 @@ struct AgentOptions {
   std::optional<std::int64_t> pod_pids_limit;
   // Pods of one local user's namespace (namespace_owner.hpp) running at once; nullopt: no limit.
   std::optional<std::int64_t> user_max_pods;
+  // The sums of limits.memory and limits.cpu of those running pods (agent/user_quota.hpp);
+  // nullopt: no limit.
+  std::optional<api::Quantity> user_max_memory;
+  std::optional<api::Quantity> user_max_cpu;
 };
 
 class Agent {

@@ -11,6 +11,7 @@
 
 #include "agent/namespaces.hpp"
 #include "agent/store.hpp"
+#include "api/stored_pod.hpp"
 
 namespace agent {
 
@@ -144,8 +145,34 @@ std::optional<std::string> user_jobs_quota_exceeded(Store& store, const std::str
   if (!jobs.ok()) return "cannot check quota: " + jobs.error().message();
   const auto used = static_cast<std::int64_t>(jobs->objects.size());
   if (used + 1 <= max_jobs) return std::nullopt;
-  return "exceeded quota: user-max-jobs, requested: count/jobs.batch=1, used: count/jobs.batch=" +
-         std::to_string(used) + ", limited: count/jobs.batch=" + std::to_string(max_jobs);
+  return exceeded_quota_message(kUserMaxJobsQuota, "count/jobs.batch", "1", std::to_string(used),
+                                std::to_string(max_jobs));
+}
+
+std::optional<std::string> user_quota_exceeded(Store& store, const api::Job& job,
+                                               const UserQuota& quota) {
+  const std::string& name_space = job.metadata.namespace_;
+  if (quota.max_jobs) {
+    if (auto exceeded = user_jobs_quota_exceeded(store, name_space, *quota.max_jobs)) {
+      return exceeded;
+    }
+  }
+  if (!quota.max_memory && !quota.max_cpu) return std::nullopt;
+  auto owner = namespace_owner(store, name_space);
+  if (!owner.ok()) return "cannot check quota: " + owner.error().message();
+  if (!owner->has_value()) return std::nullopt;
+  auto pods = store.list("pods", name_space);
+  if (!pods.ok()) return "cannot check quota: " + pods.error().message();
+  QuotaUsage used;
+  for (const api::StoredObject& object : pods->objects) {
+    auto pod = api::decode_stored_pod(nlohmann::json::parse(object.json, nullptr, false));
+    if (!pod.ok() || pod->status.phase == api::kPodSucceeded ||
+        pod->status.phase == api::kPodFailed) {
+      continue;
+    }
+    used.add(pod_quota_usage(pod->spec));
+  }
+  return job_quota_refusal(quota, used, pod_quota_usage(job.spec.template_.spec));
 }
 
 api::FieldErrors owner_policy_errors(const api::PodSpec& spec, const NamespaceOwner& owner,

@@ -21,7 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "agent/user_quota.hpp"
 #include "api/field_error.hpp"
+#include "api/job.hpp"
 #include "api/pod_spec.hpp"
 #include "base/clock.hpp"
 #include "base/result.hpp"
@@ -56,6 +58,13 @@ base::Status ensure_user_namespace(Store& store, const base::Clock& clock,
 // namespace is no user's.
 std::optional<std::string> user_jobs_quota_exceeded(Store& store, const std::string& name_space,
                                                     std::int64_t max_jobs);
+
+// Every quota of `quota` a new `job` in a local user's namespace would break, as ResourceQuota
+// admission words it: max_jobs as user_jobs_quota_exceeded(), then job_quota_refusal()
+// (user_quota.hpp) with the limits of the namespace's pods that are not terminal as `used`;
+// nullopt when it fits or the namespace is no user's (admins are never limited).
+std::optional<std::string> user_quota_exceeded(Store& store, const api::Job& job,
+                                               const UserQuota& quota);
 
 api::FieldErrors owner_policy_errors(const api::PodSpec& spec, const NamespaceOwner& owner,
                                      const std::vector<std::filesystem::path>& shared_host_paths,

@@ -10,6 +10,7 @@
 
 #include "agent/pod_objects.hpp"
 #include "agent/pod_worker.hpp"
+#include "agent/user_quota.hpp"
 #include "cgroups/manager.hpp"
 
 namespace agent {
@@ -20,6 +21,9 @@ class PodManager::Impl {
        PodManagerOptions options)
       : options_(std::move(options)) {
     if (options_.node_name.empty()) options_.node_name = "localhost";
+    quota_.max_pods = options_.user_max_pods;
+    quota_.max_memory = options_.user_max_memory;
+    quota_.max_cpu = options_.user_max_cpu;
     deps_ = PodWorkerDeps{&clock, &status, &events, &options_};
   }
 
@@ -92,15 +96,16 @@ class PodManager::Impl {
     // Its worker ended without making it terminal (it was detached, or stopped on a deletion):
     // only a deletion brings a worker back, to stop what runs and finish the deletion.
     if (started_.count(uid) && !pod.metadata.deletion_timestamp) return;
-    // A new pod of a user at their limit waits (keeping its place in the line); one that runs
-    // already (adopted) or is being deleted never does.
+    // A new pod of a user over their quota, or behind an older one of theirs that waits, waits
+    // too (keeping its place in the line); one that runs already (adopted) or is being deleted
+    // never does.
     auto waiting = std::find_if(queued_.begin(), queued_.end(),
-                                [&](const api::Pod& q) { return q.metadata.uid == uid; });
-    if (adopted.empty() && !pod.metadata.deletion_timestamp && at_user_limit(pod)) {
+                                [&](const Waiting& q) { return q.pod.metadata.uid == uid; });
+    if (adopted.empty() && !pod.metadata.deletion_timestamp && must_wait(pod, waiting)) {
       if (waiting == queued_.end()) {
-        queued_.push_back(pod);
+        queued_.push_back({pod, pod_quota_usage(pod.spec)});
       } else {
-        *waiting = pod;
+        waiting->pod = pod;
       }
       return;
     }
@@ -117,7 +122,8 @@ class PodManager::Impl {
     }
     started_.erase(uid);
     recovered_.erase(uid);
-    std::erase_if(queued_, [&](const api::Pod& q) { return q.metadata.uid == uid; });
+    std::erase_if(queued_, [&](const Waiting& q) { return q.pod.metadata.uid == uid; });
+    usage_.erase(uid);
     std::error_code ec;
     std::filesystem::remove_all(options_.paths.pod_dir(uid), ec);
     if (auto name = names_.find(uid); name != names_.end()) {
@@ -129,6 +135,8 @@ class PodManager::Impl {
     if (options_.cgroups != nullptr) remove_pod_cgroup(uid);
     start_queued();
   }
+
+  void namespace_changed(const std::string& name_space) { owned_.erase(name_space); }
 
   std::size_t active_pods() const {
     std::size_t n = 0;
@@ -146,6 +154,12 @@ class PodManager::Impl {
   }
 
  private:
+  // A new pod waiting for its user's quota, with what it will count against it.
+  struct Waiting {
+    api::Pod pod;
+    PodQuotaUsage usage;
+  };
+
   static bool has_running(const std::map<std::string, runtime::RecoveredContainer>& containers) {
     for (const auto& [name, rc] : containers) {
       if (rc.state == runtime::RecoveredContainer::State::running) return true;
@@ -156,39 +170,78 @@ class PodManager::Impl {
   void start_worker(const api::Pod& pod,
                     std::map<std::string, runtime::RecoveredContainer> containers) {
     started_.insert(pod.metadata.uid);
+    usage_[pod.metadata.uid] = pod_quota_usage(pod.spec);
     workers_.emplace(pod.metadata.uid,
                      std::make_unique<PodWorker>(deps_, pod, std::move(containers)));
   }
 
-  // True when `pod`'s namespace belongs to a local user whose pods already run up to
-  // user_max_pods. A namespace whose owner cannot be looked up is not held back here: its
-  // worker reports that error on the pod.
-  bool at_user_limit(const api::Pod& pod) {
-    if (!options_.user_max_pods || !options_.namespace_owner) return false;
-    auto owner = options_.namespace_owner(pod.metadata.namespace_);
-    if (!owner.ok() || !owner->has_value()) return false;
-    std::int64_t running = 0;
-    for (const auto& [uid, worker] : workers_) {
-      auto name = names_.find(uid);
-      if (!worker->finished() && name != names_.end() &&
-          name->second.first == pod.metadata.namespace_) {
-        ++running;
-      }
-    }
-    return running >= *options_.user_max_pods;
+  // Whether a local user owns `name_space` (namespace_owner.hpp), cached until the namespace
+  // object changes (namespace_changed()). A namespace whose owner cannot be looked up counts as
+  // no user's and is not cached: its worker reports that error on the pod.
+  bool owned(const std::string& name_space) {
+    if (auto it = owned_.find(name_space); it != owned_.end()) return it->second;
+    auto owner = options_.namespace_owner(name_space);
+    if (!owner.ok()) return false;
+    return owned_[name_space] = owner->has_value();
   }
 
-  // Starts the waiting pods that fit now, oldest first.
+  bool quota_applies(const std::string& name_space) {
+    const bool any = options_.user_max_pods || options_.user_max_memory || options_.user_max_cpu;
+    return any && options_.namespace_owner && owned(name_space);
+  }
+
+  // What the live workers of `name_space` count against its quotas.
+  QuotaUsage used_in(const std::string& name_space) const {
+    QuotaUsage used;
+    for (const auto& [uid, worker] : workers_) {
+      auto name = names_.find(uid);
+      auto usage = usage_.find(uid);
+      if (!worker->finished() && name != names_.end() && name->second.first == name_space &&
+          usage != usage_.end()) {
+        used.add(usage->second);
+      }
+    }
+    return used;
+  }
+
+  // A waiting pod holds back the younger ones of its namespace (oldest first) unless it could
+  // never start, not even alone (a Job admitted before the quota was set).
+  bool holds_line(const Waiting& waiting) const {
+    return fits(quota_, QuotaUsage{}, waiting.usage);
+  }
+
+  // True when the pod at `position` of the line (end(): a new pod) must wait: its namespace is a
+  // local user's and an older pod of theirs waits, or it would take them over a quota.
+  bool must_wait(const api::Pod& pod, std::vector<Waiting>::const_iterator position) {
+    const std::string& name_space = pod.metadata.namespace_;
+    if (!quota_applies(name_space)) return false;
+    for (auto it = queued_.cbegin(); it != position; ++it) {
+      if (it->pod.metadata.namespace_ == name_space && holds_line(*it)) return true;
+    }
+    return !fits(quota_, used_in(name_space), pod_quota_usage(pod.spec));
+  }
+
+  // Starts the waiting pods that fit now, oldest first within each namespace.
   void start_queued() {
     reap();
-    std::vector<api::Pod> waiting = std::move(queued_);
+    if (queued_.empty()) return;
+    std::vector<Waiting> waiting = std::move(queued_);
     queued_.clear();
-    for (api::Pod& pod : waiting) {
-      if (at_user_limit(pod)) {
-        queued_.push_back(std::move(pod));
-      } else {
-        start_worker(pod, {});
+    std::map<std::string, QuotaUsage> used;  // namespace -> live workers' usage
+    std::set<std::string> blocked;           // namespaces whose oldest waiting pod still waits
+    for (Waiting& w : waiting) {
+      const std::string& name_space = w.pod.metadata.namespace_;
+      if (quota_applies(name_space)) {
+        auto at = used.find(name_space);
+        if (at == used.end()) at = used.emplace(name_space, used_in(name_space)).first;
+        if (blocked.count(name_space) || !fits(quota_, at->second, w.usage)) {
+          if (holds_line(w)) blocked.insert(name_space);
+          queued_.push_back(std::move(w));
+          continue;
+        }
+        at->second.add(w.usage);
       }
+      start_worker(w.pod, {});
     }
   }
 
@@ -219,7 +272,10 @@ class PodManager::Impl {
   std::map<std::string, std::unique_ptr<PodWorker>> workers_;
   std::map<std::string, std::map<std::string, runtime::RecoveredContainer>> recovered_;
   std::set<std::string> started_;
-  std::vector<api::Pod> queued_;  // new pods waiting for their user's limit, oldest first
+  UserQuota quota_;
+  std::vector<Waiting> queued_;                 // oldest first
+  std::map<std::string, PodQuotaUsage> usage_;  // of the pods with a worker, by uid
+  std::map<std::string, bool> owned_;           // namespace -> a local user's (owned())
   std::map<std::string, std::pair<std::string, std::string>> names_;  // uid -> (ns, name)
 };
 
@@ -230,6 +286,9 @@ PodManager::~PodManager() = default;
 base::Status PodManager::recover(const std::vector<api::Pod>& pods) { return impl_->recover(pods); }
 void PodManager::sync(const api::Pod& pod) { impl_->sync(pod); }
 void PodManager::removed(const std::string& pod_uid) { impl_->removed(pod_uid); }
+void PodManager::namespace_changed(const std::string& name_space) {
+  impl_->namespace_changed(name_space);
+}
 std::size_t PodManager::active_pods() const { return impl_->active_pods(); }
 void PodManager::evict_all(base::Duration limit) { impl_->evict_all(limit); }
 

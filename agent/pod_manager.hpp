@@ -38,6 +38,11 @@
 //   belong to no pod in the list are killed and removed.
 // - removed() is called when the object is gone from the store: anything still running is
 //   killed at once, and the pod's directory, cgroup and logs are removed.
+// - Quotas of a local user's namespace (user_max_pods, user_max_memory, user_max_cpu): a new pod
+//   that would take the pods running there over one waits, Pending, with no worker; waiting
+//   pods start oldest first (per namespace) as running ones end. A pod that would not fit even
+//   alone waits without holding back younger ones. Who owns a namespace is cached until
+//   namespace_changed() names it.
 // - The destructor stops the workers without stopping containers (the next agent adopts them).
 #pragma once
 
@@ -53,6 +58,7 @@
 #include "agent/event_sink.hpp"
 #include "agent/namespace_owner.hpp"
 #include "api/pod.hpp"
+#include "api/quantity.hpp"
 #include "base/clock.hpp"
 #include "base/paths.hpp"
 #include "base/result.hpp"
@@ -100,6 +106,10 @@ struct PodManagerOptions {
   // At most this many pods of one owned namespace run at once; the others wait (Pending) and
   // start, oldest first, as running ones end. nullopt: no limit.
   std::optional<std::int64_t> user_max_pods;
+  // The same for the sums of the running pods' limits.memory and limits.cpu (counted as
+  // agent/user_quota.hpp says; a pod without the limit counts zero). nullopt: no limit.
+  std::optional<api::Quantity> user_max_memory;
+  std::optional<api::Quantity> user_max_cpu;
 };
 
 class PodManager {
@@ -113,6 +123,8 @@ class PodManager {
   base::Status recover(const std::vector<api::Pod>& pods);
   void sync(const api::Pod& pod);
   void removed(const std::string& pod_uid);
+  // The namespace object changed or is gone: whose it is is looked up again.
+  void namespace_changed(const std::string& name_space);
 
   // Pods with a live worker.
   std::size_t active_pods() const;

@@ -347,6 +347,31 @@ base::Result<Quantity> Quantity::parse_trimmed(std::string_view text) {
   return parse(text);
 }
 
+Quantity Quantity::from_scaled(std::int64_t value, std::int64_t scale, Format format) {
+  Quantity q;
+  q.format_ = format;
+  if (value == 0) return q;
+  q.negative_ = value < 0;
+  // The magnitude as unsigned: -INT64_MIN does not fit an int64.
+  const std::uint64_t magnitude = value < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(value)
+                                            : static_cast<std::uint64_t>(value);
+  q.digits_ = std::to_string(magnitude);
+  q.exponent_ = scale;
+  strip_trailing_zeros(q.digits_, q.exponent_);
+  // As parse() does: BinarySI is capped at 2^63-1, and a binary fraction below one has no
+  // binary spelling.
+  if (q.format_ == Format::binary_si) {
+    if (compare_magnitude(q.digits_, q.exponent_, kMaxInt64Digits, 0) > 0) {
+      q.digits_ = kMaxInt64Digits;
+      q.exponent_ = 0;
+    }
+    if (static_cast<std::int64_t>(q.digits_.size()) + q.exponent_ <= 0) {
+      q.format_ = Format::decimal_si;
+    }
+  }
+  return q;
+}
+
 std::string Quantity::canonical() const {
   if (!echo_.empty()) return echo_;
   if (digits_.empty()) return "0";

@@ -58,6 +58,9 @@ class Quantity {
   // What the API server does with a manifest field (Quantity.UnmarshalJSON): Go's
   // strings.TrimSpace (ASCII and Unicode White_Space), then parse().
   static base::Result<Quantity> parse_trimmed(std::string_view text);
+  // value * 10^scale in `format`: upstream NewQuantity (scale 0) and NewMilliQuantity (scale -3),
+  // e.g. for printing a sum kept in bytes or millicores ((67108864, 0, binary_si) is "64Mi").
+  static Quantity from_scaled(std::int64_t value, std::int64_t scale, Format format);
 
   // Upstream Quantity.String().
   std::string canonical() const;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <tuple>
 
 #include "agent/agent.hpp"
 #include "agent/credentials.hpp"
@@ -144,6 +145,17 @@ int serve(const ServeOptions& o) {
   options.log_rotation.max_files = o.container_log_max_files;
   if (o.pod_pids_limit > 0) options.pod_pids_limit = o.pod_pids_limit;
   if (o.user_max_pods >= 0) options.user_max_pods = o.user_max_pods;
+  for (const auto& [text, quota, flag] :
+       {std::tuple{&o.user_max_memory, &options.user_max_memory, "--user-max-memory"},
+        std::tuple{&o.user_max_cpu, &options.user_max_cpu, "--user-max-cpu"}}) {
+    if (text->empty()) continue;
+    auto q = api::Quantity::parse(*text);
+    if (!q.ok() || q->sign() < 0) {
+      say(std::string("error: ") + flag + ": " + quota_quantity_error(*text).value_or(*text));
+      return kExitBadInput;
+    }
+    *quota = *q;
+  }
   service.recovering();
   auto opened = agent::Agent::open(options, clock);
   if (!opened.ok()) {
@@ -168,9 +180,13 @@ int serve(const ServeOptions& o) {
   api::RestApi rest(agent.store(), hub, logs, clock, [&agent](const api::Job& job) {
     return agent::job_admission_errors(agent.store(), job);
   });
-  if (o.user_max_jobs >= 0) {
-    rest.set_job_quota([&agent, max = o.user_max_jobs](const api::Job& job) {
-      return agent::user_jobs_quota_exceeded(agent.store(), job.metadata.namespace_, max);
+  agent::UserQuota quota;
+  if (o.user_max_jobs >= 0) quota.max_jobs = o.user_max_jobs;
+  quota.max_memory = options.user_max_memory;
+  quota.max_cpu = options.user_max_cpu;
+  if (quota.max_jobs || quota.max_memory || quota.max_cpu) {
+    rest.set_job_quota([&agent, quota](const api::Job& job) {
+      return agent::user_quota_exceeded(agent.store(), job, quota);
     });
   }
   api::http::ServerOptions server_options;
@@ -288,6 +304,8 @@ int print_info(const ServeOptions& o, const std::filesystem::path& config_file) 
       {"podPidsLimit", o.pod_pids_limit > 0 ? std::to_string(o.pod_pids_limit) : "(none)"},
       {"userMaxPods", o.user_max_pods >= 0 ? std::to_string(o.user_max_pods) : "(none)"},
       {"userMaxJobs", o.user_max_jobs >= 0 ? std::to_string(o.user_max_jobs) : "(none)"},
+      {"userMaxMemory", o.user_max_memory.empty() ? "(none)" : o.user_max_memory},
+      {"userMaxCPU", o.user_max_cpu.empty() ? "(none)" : o.user_max_cpu},
   };
   for (const auto& [key, value] : settings) std::printf("  %-22s %s\n", key, value.c_str());
   std::printf("Host:\n");
@@ -377,6 +395,19 @@ ServeCommand::ServeCommand(CLI::App& app) {
                    "limit)")
       ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()))
       ->capture_default_str();
+  const CLI::Validator quota_quantity(
+      [](std::string& text) { return quota_quantity_error(text).value_or(std::string()); },
+      "QUANTITY");
+  serve_
+      ->add_option("--user-max-memory", options_.user_max_memory,
+                   "Sum of limits.memory of one local user's running pods (a quantity: 4Gi); "
+                   "the rest wait, a Job without limits.memory is 403 (default: no limit)")
+      ->check(quota_quantity);
+  serve_
+      ->add_option("--user-max-cpu", options_.user_max_cpu,
+                   "Sum of limits.cpu of one local user's running pods (a quantity: 2, 1500m); "
+                   "the rest wait, a Job without limits.cpu is 403 (default: no limit)")
+      ->check(quota_quantity);
   serve_->add_flag("--evict-on-shutdown", options_.evict_on_shutdown,
                    "On SIGTERM, stop running pods as a node shutdown does (Failed, condition "
                    "DisruptionTarget) instead of leaving them for the next start to adopt");
@@ -432,6 +463,8 @@ ServeOptions ServeCommand::effective_options(std::string& error) const {
   take("--pod-pids-limit", &ServeOptions::pod_pids_limit);
   take("--user-max-pods", &ServeOptions::user_max_pods);
   take("--user-max-jobs", &ServeOptions::user_max_jobs);
+  take("--user-max-memory", &ServeOptions::user_max_memory);
+  take("--user-max-cpu", &ServeOptions::user_max_cpu);
   return effective;
 }
 

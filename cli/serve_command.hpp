@@ -46,6 +46,10 @@ struct ServeOptions {
   std::int64_t user_max_pods = -1;
   // Jobs stored in one local user's namespace; a create beyond is 403 (-1: no limit).
   std::int64_t user_max_jobs = -1;
+  // Sums of limits.memory / limits.cpu of one local user's running pods, as quantities ("4Gi",
+  // "2", "1500m"); a new pod beyond waits, a Job without those limits is 403 (empty: no limit).
+  std::string user_max_memory;
+  std::string user_max_cpu;
 };
 
 // The settings file serve reads unless --config says otherwise (cli/serve_config.hpp).

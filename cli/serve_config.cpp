@@ -67,6 +67,17 @@ Setter count_setting(std::int64_t minimum, std::function<void(ServeOptions&, std
   };
 }
 
+// A user quota: a quantity (string or number), or "" for none.
+Setter quota_setting(std::string ServeOptions::*member) {
+  return [member](const json& v, ServeOptions& o) -> base::Status {
+    if (!v.is_string() && !v.is_number()) return bad("must be a quantity (\"4Gi\", \"1500m\")");
+    const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+    if (auto error = quota_quantity_error(text)) return bad(*error);
+    o.*member = text;
+    return {};
+  };
+}
+
 const std::map<std::string, Setter>& settings() {
   static const std::map<std::string, Setter> table = {
       {"stateDir", path_setting(&ServeOptions::state_dir)},
@@ -115,6 +126,8 @@ const std::map<std::string, Setter>& settings() {
        count_setting(-1, [](ServeOptions& o, std::int64_t n) { o.user_max_pods = n; })},
       {"userMaxJobs",
        count_setting(-1, [](ServeOptions& o, std::int64_t n) { o.user_max_jobs = n; })},
+      {"userMaxMemory", quota_setting(&ServeOptions::user_max_memory)},
+      {"userMaxCPU", quota_setting(&ServeOptions::user_max_cpu)},
   };
   return table;
 }
@@ -153,6 +166,14 @@ std::optional<double> parse_go_duration(std::string_view text) {
     if (!matched) return std::nullopt;
   }
   return total;
+}
+
+std::optional<std::string> quota_quantity_error(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto q = api::Quantity::parse(text);
+  if (!q.ok()) return "invalid quantity \"" + text + "\": " + q.error().message();
+  if (q->sign() < 0) return "invalid quantity \"" + text + "\": must not be negative";
+  return std::nullopt;
 }
 
 base::Status apply_config_text(std::string_view text, const std::string& source,

@@ -8,12 +8,16 @@
 //   containerBackoffBase, containerBackoffCap, podEventBatch (durations: a number of seconds or
 //   a Go duration such as "10s", "6m", "1m30s", "500ms"), evictOnShutdown, insecureRegistries
 //   (a list of HOST[:PORT]), containerLogMaxSize (a quantity: "10Mi"), containerLogMaxFiles,
-//   podPidsLimit, userMaxPods, userMaxJobs. An unknown key, a value of the wrong type or out of
-//   range is an Error naming the file and the key (`/etc/batchlet/config.yaml: podBackoffCap:
-//   invalid duration "6x"`); nothing is applied then.
+//   podPidsLimit, userMaxPods, userMaxJobs, userMaxMemory, userMaxCPU (quantities: "4Gi",
+//   "1500m"; empty: no limit). An unknown key, a value of the wrong type or out of range is an
+//   Error naming the file and the key (`/etc/batchlet/config.yaml: podBackoffCap: invalid
+//   duration "6x"`); nothing is applied then.
 // - A missing file is not an error when `required` is false (the default path: batchlet runs
 //   without one), and is one when the path was given (--config).
 // - parse_go_duration() is Go's time.ParseDuration for non-negative values.
+// - quota_quantity_error() is why `text` is no user quota (--user-max-memory, --user-max-cpu):
+//   not a quantity (`invalid quantity "4X": <upstream's parse error>`) or negative; nullopt
+//   when it is one, or empty (no limit).
 #pragma once
 
 #include <filesystem>
@@ -33,5 +37,7 @@ base::Status apply_config_file(const std::filesystem::path& file, bool required,
                                ServeOptions& options);
 
 std::optional<double> parse_go_duration(std::string_view text);  // seconds
+
+std::optional<std::string> quota_quantity_error(const std::string& text);
 
 }  // namespace cli

@@ -193,3 +193,23 @@ TEST_CASE("quantity handles a megabyte of digits in linear time", "[unit]") {
   no_digits += std::string(kDigits, 'P');
   CHECK(parse_error(no_digits) == kSuffix);
 }
+
+TEST_CASE("from_scaled prints as upstream NewQuantity and NewMilliQuantity do", "[unit]") {
+  // upstream TestNewSet / TestMilliNewSet / TestQuantityString
+  CHECK(Quantity::from_scaled(0, 0, F::binary_si).canonical() == "0");
+  CHECK(Quantity::from_scaled(0, -3, F::decimal_si).canonical() == "0");
+  CHECK(Quantity::from_scaled(67108864, 0, F::binary_si).canonical() == "64Mi");
+  CHECK(Quantity::from_scaled(8LL << 30, 0, F::binary_si).canonical() == "8Gi");
+  CHECK(Quantity::from_scaled(1000, 0, F::binary_si).canonical() == "1k");  // below 1024
+  CHECK(Quantity::from_scaled(1500, 0, F::binary_si).canonical() == "1500");
+  CHECK(Quantity::from_scaled(8000000000, 0, F::decimal_si).canonical() == "8G");
+  CHECK(Quantity::from_scaled(1500, -3, F::decimal_si).canonical() == "1500m");
+  CHECK(Quantity::from_scaled(2000, -3, F::decimal_si).canonical() == "2");
+  CHECK(Quantity::from_scaled(500, -3, F::binary_si).canonical() == "500m");
+  CHECK(Quantity::from_scaled(-1500, -3, F::decimal_si).canonical() == "-1500m");
+  CHECK(Quantity::from_scaled(kMin, 0, F::decimal_si).canonical() == "-9223372036854775808");
+  CHECK(Quantity::from_scaled(kMax, 3, F::binary_si).value() == kMax);  // BinarySI is capped
+  CHECK(Quantity::from_scaled(3, 0, F::decimal_exponent).canonical() == "3");
+  CHECK(Quantity::from_scaled(1500, -3, F::decimal_si).compare(must_parse("1.5")) == 0);
+  CHECK(Quantity::from_scaled(64, 0, F::binary_si).format() == F::binary_si);
+}

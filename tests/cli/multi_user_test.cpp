@@ -19,31 +19,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli_harness.hpp"
+#include "local_users.hpp"
 #include "runtime/host_process.hpp"
 
 namespace {
 
 using nlohmann::json;
 using namespace cli_test;
-
-// A local user for the length of a test.
-struct LocalUser {
-  std::string name;
-  uid_t uid = 0;
-  gid_t gid = 0;
-  explicit LocalUser(std::string login) : name(std::move(login)) {
-    const std::string add = "useradd --no-create-home --shell /usr/sbin/nologin --user-group " +
-                            name + " >/dev/null 2>&1";
-    REQUIRE(std::system(add.c_str()) == 0);
-    const passwd* pw = ::getpwnam(name.c_str());
-    REQUIRE(pw != nullptr);
-    uid = pw->pw_uid;
-    gid = pw->pw_gid;
-  }
-  ~LocalUser() { (void)std::system(("userdel " + name + " >/dev/null 2>&1").c_str()); }
-  std::string ns() const { return "user-" + name; }
-};
 
 struct Reply {
   int status = 0;
@@ -138,27 +120,6 @@ std::vector<std::string> names_of(const json& list) {
   std::sort(names.begin(), names.end());
   return names;
 }
-
-// `batchlet serve` (no cgroups) whose unix socket every local user may connect to, as
-// batchlet.socket's SocketMode=0666 would have it.
-struct SharedAgent {
-  TempDir dir;
-  fs::path socket;
-  runtime::HostProcess served;
-  explicit SharedAgent(const std::vector<std::string>& extra_flags = {}) {
-    // Other users reach the socket through the directories above it.
-    REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);
-    served = start_logged_serve(dir.path, extra_flags);
-    socket = dir.path / "run" / "batchlet.sock";
-    REQUIRE(fs::exists(socket));
-    REQUIRE(::chmod(socket.c_str(), 0666) == 0);
-  }
-  ~SharedAgent() {
-    ::kill(served.child.pid(), SIGTERM);
-    (void)served.child.wait();
-    kill_leftover_containers(dir.path / "state");
-  }
-};
 
 }  // namespace
 
@@ -351,4 +312,67 @@ TEST_CASE("a user's Jobs beyond --user-max-jobs are 403 exceeded quota", "[integ
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   CHECK(after.status == 201);
+}
+
+TEST_CASE("a user's pods beyond --user-max-memory wait, and Jobs it cannot hold are 403",
+          "[integration][root]") {
+  LocalUser gus("blt-g" + std::to_string(::getpid() % 100000));
+  SharedAgent agent({"--user-max-memory", "64Mi", "--user-max-cpu", "4"});
+  const auto as_gus = [&](const std::string& method, const std::string& target,
+                          const std::string& body = {}) {
+    return request_as(gus.uid, gus.gid, agent.socket, method, target, body);
+  };
+  const std::string jobs = "/apis/batch/v1/namespaces/" + gus.ns() + "/jobs";
+  const auto limits = [](const std::string& memory, const std::string& cpu) {
+    json l = json::object();
+    if (!memory.empty()) l["memory"] = memory;
+    if (!cpu.empty()) l["cpu"] = cpu;
+    return json{{"resources", {{"limits", l}}}};
+  };
+
+  // Every container must say how much it may use, as under a ResourceQuota.
+  Reply bare = as_gus("POST", jobs, job("bare", "true").dump());
+  CHECK(bare.status == 403);
+  CHECK(bare.body["reason"] == "Forbidden");
+  CHECK(bare.body["message"] ==
+        "jobs.batch \"bare\" is forbidden: failed quota: user-max-memory: must specify "
+        "limits.memory");
+  Reply no_cpu = as_gus("POST", jobs, job("no-cpu", "true", limits("32Mi", "")).dump());
+  CHECK(no_cpu.status == 403);
+  CHECK(no_cpu.body["message"] ==
+        "jobs.batch \"no-cpu\" is forbidden: failed quota: user-max-cpu: must specify limits.cpu");
+  // One pod that needs more than the whole quota could never start.
+  Reply big = as_gus("POST", jobs, job("big", "true", limits("128Mi", "1")).dump());
+  CHECK(big.status == 403);
+  CHECK(big.body["message"] ==
+        "jobs.batch \"big\" is forbidden: exceeded quota: user-max-memory, requested: "
+        "limits.memory=128Mi, used: limits.memory=0, limited: limits.memory=64Mi");
+  // Admins are never limited.
+  CHECK(request_as(0, 0, agent.socket, "POST", "/apis/batch/v1/namespaces/default/jobs",
+                   suspended_job("bare"))
+            .status == 201);
+
+  // Four pods of 32Mi each under 64Mi: at most two run at any moment, and all complete.
+  json four = job("four", "sleep 2", limits("32Mi", "500m"));
+  four["spec"]["completions"] = 4;
+  four["spec"]["parallelism"] = 4;
+  REQUIRE(as_gus("POST", jobs, four.dump()).status == 201);
+  std::size_t most_running = 0;
+  std::size_t most_pods = 0;
+  json status;
+  for (int i = 0; i < 600; ++i) {
+    const json pods =
+        request_as(0, 0, agent.socket, "GET", "/api/v1/namespaces/" + gus.ns() + "/pods").body;
+    std::size_t running = 0;
+    for (const json& pod : pods["items"]) running += pod["status"].value("phase", "") == "Running";
+    most_running = std::max(most_running, running);
+    most_pods = std::max(most_pods, pods["items"].size());
+    status = request_as(0, 0, agent.socket, "GET", jobs + "/four").body["status"];
+    if (status.value("succeeded", 0) == 4 || status.value("failed", 0) > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  INFO(status.dump());
+  CHECK(status.value("succeeded", 0) == 4);
+  CHECK(most_pods > 2);  // the others existed, waiting
+  CHECK(most_running == 2);
 }

@@ -45,7 +45,7 @@ TEST_CASE("every setting of the file reaches the options", "[unit]") {
       "containerBackoffBase: 1\ncontainerBackoffCap: 2m\npodEventBatch: 0\n"
       "evictOnShutdown: true\ninsecureRegistries: [registry.local:5000, 10.0.0.1]\n"
       "containerLogMaxSize: 50Mi\ncontainerLogMaxFiles: 3\npodPidsLimit: 4096\n"
-      "userMaxPods: 8\nuserMaxJobs: 20\n");
+      "userMaxPods: 8\nuserMaxJobs: 20\nuserMaxMemory: 4Gi\nuserMaxCPU: 1500m\n");
   CHECK(o.state_dir == "/srv/batchlet");
   CHECK(o.run_dir == "/run/b");
   CHECK(o.listen == "0.0.0.0:7443");
@@ -64,6 +64,10 @@ TEST_CASE("every setting of the file reaches the options", "[unit]") {
   CHECK(o.pod_pids_limit == 4096);
   CHECK(o.user_max_pods == 8);
   CHECK(o.user_max_jobs == 20);
+  CHECK(o.user_max_memory == "4Gi");
+  CHECK(o.user_max_cpu == "1500m");
+  CHECK(apply("userMaxCPU: 2\n").user_max_cpu == "2");
+  CHECK(apply("userMaxMemory: \"\"\n").user_max_memory.empty());
 }
 
 TEST_CASE("an empty file, or an empty document, leaves the defaults", "[unit]") {
@@ -84,6 +88,12 @@ TEST_CASE("settings errors name the file and the key", "[unit]") {
         "config.yaml: containerLogMaxFiles: must be an integer >= 2");
   CHECK_THAT(error_of("containerLogMaxSize: 10Q\n"),
              Catch::StartsWith("config.yaml: containerLogMaxSize: invalid quantity \"10Q\""));
+  CHECK_THAT(error_of("userMaxMemory: 4X\n"),
+             Catch::StartsWith("config.yaml: userMaxMemory: invalid quantity \"4X\": "));
+  CHECK(error_of("userMaxCPU: -1\n") ==
+        "config.yaml: userMaxCPU: invalid quantity \"-1\": must not be negative");
+  CHECK(error_of("userMaxCPU: [1]\n") ==
+        "config.yaml: userMaxCPU: must be a quantity (\"4Gi\", \"1500m\")");
   CHECK(error_of("insecureRegistries: registry.local\n") ==
         "config.yaml: insecureRegistries: must be a list of HOST[:PORT]");
   CHECK(error_of("- a\n- b\n") == "config.yaml: expected a mapping of settings");
