@@ -108,7 +108,7 @@ base::Result<std::vector<gid_t>> peer_groups(int fd) {
 
 }  // namespace
 
-base::Result<api::http::Identity> unix_peer_identity(int fd) {
+base::Result<api::http::Identity> unix_peer_identity(int fd, unsigned agent_uid) {
   ucred cred{};
   socklen_t len = sizeof cred;
   if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
@@ -125,6 +125,16 @@ base::Result<api::http::Identity> unix_peer_identity(int fd) {
   }
   const std::string name = login_name(cred.uid);
   id.user = "system:unix:" + name;
+  if (agent_uid != 0) {
+    // A rootless agent is its owner's alone: their pods run with their rights anyway.
+    if (cred.uid != agent_uid) {
+      return base::Error("unix socket: uid " + std::to_string(cred.uid) +
+                         " is not the owner of this rootless agent (uid " +
+                         std::to_string(agent_uid) + ")");
+    }
+    id.groups = {"system:masters", "system:authenticated"};
+    return id;
+  }
   bool admin = false;
   if (const std::optional<gid_t> admins = group_id(kAdminGroup)) {
     base::Result<std::vector<gid_t>> groups = peer_groups(fd);

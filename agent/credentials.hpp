@@ -27,6 +27,8 @@ inline constexpr const char* kAdminGroup = "batchlet-admin";
 
 base::Result<std::string> ensure_token(const std::filesystem::path& file);
 base::Status write_private_file(const std::filesystem::path& file, std::string_view content);
-base::Result<api::http::Identity> unix_peer_identity(int fd);
+// `agent_uid` is the uid the agent runs as: a rootless agent (not 0) serves its owner, who may do
+// anything, and root; anyone else is refused (an error: the server answers 401).
+base::Result<api::http::Identity> unix_peer_identity(int fd, unsigned agent_uid = 0);
 
 }  // namespace agent

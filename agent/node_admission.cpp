@@ -49,14 +49,34 @@ api::FieldErrors node_admission_errors(const api::Job& job) {
   return out;
 }
 
-api::FieldErrors job_admission_errors(Store& store, const api::Job& job) {
+namespace {
+
+// Where `path` leads now, symlinks followed (as far as it exists).
+std::filesystem::path resolved(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto out = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path.lexically_normal() : out;
+}
+
+}  // namespace
+
+api::FieldErrors job_admission_errors(Store& store, const api::Job& job,
+                                      const std::vector<std::filesystem::path>& shared_host_paths) {
   api::FieldErrors out = node_admission_errors(job);
   auto owner = namespace_owner(store, job.metadata.namespace_);
   if (!owner.ok()) {
     out.push_back(api::forbidden("metadata.namespace", owner.error().message()));
   } else if (owner->has_value()) {
-    api::FieldErrors limits =
-        owner_policy_errors(job.spec.template_.spec, **owner, {}, "spec.template.spec");
+    // A symlink in the user's home must not lead a mount elsewhere.
+    api::PodSpec spec = job.spec.template_.spec;
+    for (auto& volume : spec.volumes) {
+      if (volume.host_path) volume.host_path->path = resolved(volume.host_path->path).string();
+    }
+    NamespaceOwner user = **owner;
+    if (!user.home.empty()) user.home = resolved(user.home);
+    std::vector<std::filesystem::path> shared;
+    for (const auto& p : shared_host_paths) shared.push_back(resolved(p));
+    api::FieldErrors limits = owner_policy_errors(spec, user, shared, "spec.template.spec");
     out.insert(out.end(), limits.begin(), limits.end());
   }
   return out;

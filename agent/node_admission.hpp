@@ -7,6 +7,9 @@
 // would leave it Pending forever).
 #pragma once
 
+#include <filesystem>
+#include <vector>
+
 #include "api/field_error.hpp"
 #include "api/job.hpp"
 
@@ -17,7 +20,10 @@ api::FieldErrors node_admission_errors(const api::Job& job);
 class Store;
 // What `batchlet serve` admits: node_admission_errors(), and in a namespace that belongs to a
 // local user, their pods' limits (namespace_owner.hpp; an owner that cannot be looked up
-// refuses the Job, naming metadata.namespace).
-api::FieldErrors job_admission_errors(Store& store, const api::Job& job);
+// refuses the Job, naming metadata.namespace). hostPath volumes are judged by where they lead
+// (symlinks resolved), against the owner's home and `shared_host_paths` (resolved too).
+api::FieldErrors job_admission_errors(
+    Store& store, const api::Job& job,
+    const std::vector<std::filesystem::path>& shared_host_paths = {});
 
 }  // namespace agent

@@ -18,6 +18,12 @@
 //   <run dir>/                      default /run/batchlet
 //     batchlet.sock                 the unix socket of the API
 //
+// A rootless agent (`batchlet serve --user`) keeps the same layout in the caller's own
+// directories (XDG base directory specification): state in $XDG_STATE_HOME/batchlet (default
+// ~/.local/state/batchlet), run dir $XDG_RUNTIME_DIR/batchlet (/tmp/batchlet-<uid> when there
+// is no runtime dir, as podman does), settings $XDG_CONFIG_HOME/batchlet/config.yaml (default
+// ~/.config/batchlet/config.yaml). Those read the environment and the password database only.
+//
 // Contract: a Paths value only computes names; it never touches the filesystem.
 #pragma once
 
@@ -28,6 +34,14 @@ namespace base {
 
 inline constexpr std::string_view kDefaultStateDir = "/var/lib/batchlet";
 inline constexpr std::string_view kDefaultRunDir = "/run/batchlet";
+
+// The rootless agent's directories for the calling user (see above).
+struct UserDirs {
+  std::filesystem::path state_dir;
+  std::filesystem::path run_dir;
+  std::filesystem::path config_file;
+};
+UserDirs user_dirs();
 
 class Paths {
  public:

@@ -127,15 +127,17 @@ std::string server_error(const ApiReply& reply) {
          (body.empty() ? "" : ": " + body);
 }
 
+std::filesystem::path rootless_socket() {
+  return base::Paths(base::user_dirs().state_dir, base::user_dirs().run_dir).socket();
+}
+
 std::filesystem::path default_socket(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("BATCHLET_SOCKET"); env && *env) return env;
   if (::geteuid() != 0) {
-    if (const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR"); runtime_dir && *runtime_dir) {
-      std::filesystem::path own = std::filesystem::path(runtime_dir) / "batchlet" / "batchlet.sock";
-      std::error_code ec;
-      if (std::filesystem::exists(own, ec)) return own;
-    }
+    const auto own = rootless_socket();
+    std::error_code ec;
+    if (std::filesystem::exists(own, ec)) return own;
   }
   return "/run/batchlet/batchlet.sock";
 }

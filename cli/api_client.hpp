@@ -72,9 +72,10 @@ class ApiClient {
 // from the Status in the body (or the body itself when it is not a Status).
 std::string server_error(const ApiReply& reply);
 
-// The socket a client uses: --socket when given, else $BATCHLET_SOCKET, else the rootless
-// agent's ($XDG_RUNTIME_DIR/batchlet/batchlet.sock) when a non-root caller has one, else
-// /run/batchlet/batchlet.sock.
+// The socket a client uses: --socket when given, else $BATCHLET_SOCKET, else the caller's own
+// rootless agent's (rootless_socket(): `serve --user`) when a non-root caller has one running,
+// else /run/batchlet/batchlet.sock.
 std::filesystem::path default_socket(const std::string& flag);
+std::filesystem::path rootless_socket();
 
 }  // namespace cli

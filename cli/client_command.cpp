@@ -19,13 +19,16 @@ int info_command(const ClientContext& context) {
   if (!version) return 1;
   const uid_t uid = ::geteuid();
   const passwd* user = ::getpwuid(uid);
-  const bool admin = context.ns == "default";
+  const std::string own = own_namespace(context.api.socket());
+  const bool rootless = context.api.socket() == rootless_socket();
   std::printf("Agent:      %s (API batch/v1 as Kubernetes %s)\n", context.api.socket().c_str(),
               version->value("gitVersion", "").c_str());
   std::printf("User:       %s (uid %u)\n", user ? user->pw_name : "?", uid);
   std::printf("Namespace:  %s\n", context.ns.c_str());
-  std::printf("Access:     %s\n", admin ? "administrator: every namespace"
-                                        : ("your namespace only (" + context.ns + ")").c_str());
+  const std::string access = rootless           ? "every namespace (your own rootless agent)"
+                             : own == "default" ? "administrator: every namespace"
+                                                : "your namespace only (" + own + ")";
+  std::printf("Access:     %s\n", access.c_str());
   auto jobs = context.get_json(context.collection_path(*resolve_kind("jobs")));
   if (!jobs) return 1;
   int active = 0, complete = 0, failed = 0;
@@ -151,9 +154,9 @@ bool ClientCommands::selected() const {
 }
 
 ClientContext ClientCommands::context() const {
-  const std::string ns = connection_.ns.empty() ? own_namespace() : connection_.ns;
-  return ClientContext{ApiClient(default_socket(connection_.socket)), ns,
-                       connection_.all_namespaces};
+  const auto socket = default_socket(connection_.socket);
+  const std::string ns = connection_.ns.empty() ? own_namespace(socket) : connection_.ns;
+  return ClientContext{ApiClient(socket), ns, connection_.all_namespaces};
 }
 
 int ClientCommands::run() const {

@@ -52,9 +52,9 @@ bool in_admin_group() {
 
 }  // namespace
 
-std::string own_namespace() {
+std::string own_namespace(const std::filesystem::path& socket) {
   const uid_t uid = ::geteuid();
-  if (uid == 0 || in_admin_group()) return "default";
+  if (uid == 0 || in_admin_group() || socket == rootless_socket()) return "default";
   const passwd* user = ::getpwuid(uid);
   return api::user_namespace(user != nullptr ? user->pw_name : "", uid);
 }

@@ -5,9 +5,9 @@
 //   - resolve_kind() accepts kubectl's names for the served kinds (job, jobs, jobs.batch,
 //     job.batch; pod, pods, po; event, events, ev; namespace, namespaces, ns); unknown names give
 //     kubectl's `the server doesn't have a resource type "x"`.
-//   - The namespace is -n when given, else the caller's own: "default" for root and members of
-//     batchlet-admin, "user-<login>" (api::user_namespace) for everyone else, as the agent
-//     confines them.
+//   - The namespace is -n when given, else the caller's own: "default" for root, members of
+//     batchlet-admin and the owner of a rootless agent (its socket is rootless_socket()),
+//     "user-<login>" (api::user_namespace) for everyone else, as the agent confines them.
 //   - Every failure is one line on stderr ("error: ..." or the server's Status in kubectl's
 //     words) and exit code 1, like kubectl.
 #pragma once
@@ -34,7 +34,7 @@ std::optional<Kind> resolve_kind(const std::string& name);
 std::string unknown_kind_message(const std::string& name);
 
 // The caller's namespace when -n is not given.
-std::string own_namespace();
+std::string own_namespace(const std::filesystem::path& socket);
 
 struct ClientContext {
   ApiClient api;

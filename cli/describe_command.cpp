@@ -223,7 +223,8 @@ void describe_job(Lines& lines, const json& job) {
   lines.push_back({"  Containers:"});
   add_containers(lines, "   ", pod_template["spec"].value("containers", json::array()), nullptr);
   add_volumes(lines, "  ", pod_template["spec"].value("volumes", json::array()));
-  add_map(lines, "  ", "Node-Selectors", pod_template["spec"].value("nodeSelector", json::object()));
+  add_map(lines, "  ", "Node-Selectors",
+          pod_template["spec"].value("nodeSelector", json::object()));
   lines.push_back({"  Tolerations:", "<none>"});
 }
 
@@ -235,7 +236,9 @@ void describe_pod(Lines& lines, const json& pod) {
   }
   const std::string node = field(spec, {"nodeName"});
   const std::string host_ip = field(status, {"hostIP"});
-  lines.push_back({"Node:", node.empty() ? "<none>" : host_ip.empty() ? node : node + "/" + host_ip});
+  lines.push_back({"Node:", node.empty()      ? "<none>"
+                            : host_ip.empty() ? node
+                                              : node + "/" + host_ip});
   if (status.contains("startTime")) {
     lines.push_back({"Start Time:", rfc1123(field(status, {"startTime"}))});
   }

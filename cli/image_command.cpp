@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/paths.hpp"
+#include "cli/progress_mode.hpp"
 #include "runtime/image_import.hpp"
 #include "runtime/image_reference.hpp"
 #include "runtime/image_store.hpp"
@@ -140,9 +141,9 @@ int inspect_command(const runtime::ImageStore& store, const std::vector<std::str
 }
 
 int pull_command(const runtime::ImageStore& store, const std::string& reference,
-                 const runtime::RegistryConfig& config) {
-  auto record = runtime::pull_image(store, reference, config, [](const std::string& line) {
-    std::fprintf(stderr, "%s\n", line.c_str());
+                 const runtime::RegistryConfig& config, bool progress) {
+  auto record = runtime::pull_image(store, reference, config, [progress](const std::string& line) {
+    if (progress) std::fprintf(stderr, "%s\n", line.c_str());
   });
   if (!record) return fail(record.error());
   for (const auto& d : record->repo_digests) std::printf("Pulled: %s\n", d.c_str());
@@ -185,6 +186,10 @@ ImageCommand::ImageCommand(CLI::App& app)
   pull_->add_option("image", source_, "IMAGE")->required();
   pull_->add_option("--insecure-registry", insecure_, "Registry (host[:port]) spoken to over HTTP");
   pull_->add_option("--auth-file", auth_file_, "docker config.json with registry credentials");
+  pull_
+      ->add_option("--progress", progress_,
+                   "Progress lines on stderr: auto (when it is a terminal), always, never")
+      ->check(CLI::IsMember(kProgressModes));
   pull_->add_option("--timeout", timeout_seconds_, "Seconds allowed for each network operation")
       ->capture_default_str();
 }
@@ -203,7 +208,7 @@ int ImageCommand::run() const {
     if (!auth_file_.empty()) {
       if (auto s = runtime::load_docker_auths(auth_file_, config); !s) return fail(s.error());
     }
-    return pull_command(*store, source_, config);
+    return pull_command(*store, source_, config, show_progress(progress_));
   }
   return prune_command(*store);
 }

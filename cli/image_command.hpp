@@ -37,6 +37,7 @@ class ImageCommand {
   std::string source_;
   std::string name_;
   bool quiet_ = false;
+  std::string progress_ = "auto";
   std::vector<std::string> references_;
 };
 

@@ -5,6 +5,7 @@
 #include "base/logging.hpp"
 #include "cli/client_command.hpp"
 #include "cli/image_command.hpp"
+#include "cli/progress_mode.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/shim_command.hpp"
@@ -28,6 +29,11 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run one Job to its end here, without a running agent");
   run_cmd->add_option("-f,--filename", run.file, "The Job manifest (YAML or JSON)")->required();
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress lines; only the final status");
+  run_cmd
+      ->add_option("--progress", run.progress,
+                   "Progress lines on stderr: auto (when it is a terminal; $BATCHLET_PROGRESS "
+                   "may say always or never), always, never")
+      ->check(CLI::IsMember(cli::kProgressModes));
   run_cmd->add_flag("--logs", run.logs, "Stream the containers' output (stdout and stderr)");
   run_cmd->add_option("--state-dir", run.state_dir,
                       "Keep the Job, its pods and logs in this state directory (default: a "

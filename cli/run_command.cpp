@@ -20,6 +20,7 @@
 #include "base/unique_fd.hpp"
 #include "cli/log_streamer.hpp"
 #include "cli/manifest.hpp"
+#include "cli/progress_mode.hpp"
 #include "cli/run_progress.hpp"
 
 namespace cli {
@@ -200,8 +201,9 @@ int run_command(const RunOptions& options) {
     return kExitBadInput;
   }
   const std::string uid = job.metadata.uid;
+  const bool show = !options.quiet && show_progress(options.progress);
   const auto progress = [&](std::string_view line) {
-    if (!options.quiet) print_line(line);
+    if (show) print_line(line);
   };
   progress("job.batch/" + job.metadata.name + " created");
 

@@ -23,6 +23,7 @@ namespace cli {
 struct RunOptions {
   std::filesystem::path file;
   bool quiet = false;               // no progress lines; the final status line is always printed
+  std::string progress = "auto";    // progress lines: auto (on a terminal), always, never
   bool logs = false;                // stream the containers' output
   std::string output;               // "" or "json": also print the finished Job object to stdout
   std::filesystem::path state_dir;  // empty: a private temporary one

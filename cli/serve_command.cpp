@@ -27,6 +27,7 @@
 #include "api/tls_material.hpp"
 #include "api/watch_hub.hpp"
 #include "base/file.hpp"
+#include "base/paths.hpp"
 #include "base/resident_set.hpp"
 #include "base/unique_fd.hpp"
 #include "cli/host_report.hpp"
@@ -156,6 +157,17 @@ int serve(const ServeOptions& o) {
     }
     *quota = *q;
   }
+  if (o.user) {
+    // Only the owner may reach a rootless agent's socket, or read its jobs and logs.
+    for (const auto& dir : {o.run_dir, o.state_dir}) {
+      std::error_code ec;
+      std::filesystem::create_directories(dir.parent_path(), ec);
+      if (auto s = base::ensure_private_dir(dir); !s.ok()) {
+        say("error: " + s.error().message());
+        return kExitInternal;
+      }
+    }
+  }
   service.recovering();
   auto opened = agent::Agent::open(options, clock);
   if (!opened.ok()) {
@@ -177,9 +189,12 @@ int serve(const ServeOptions& o) {
   }
   api::metrics::Registry metrics;
   agent::PodLogFiles logs(options.paths);
-  api::RestApi rest(agent.store(), hub, logs, clock, [&agent](const api::Job& job) {
-    return agent::job_admission_errors(agent.store(), job);
-  });
+  const std::vector<std::filesystem::path> user_host_paths(o.user_host_paths.begin(),
+                                                           o.user_host_paths.end());
+  api::RestApi rest(agent.store(), hub, logs, clock,
+                    [&agent, &user_host_paths](const api::Job& job) {
+                      return agent::job_admission_errors(agent.store(), job, user_host_paths);
+                    });
   agent::UserQuota quota;
   if (o.user_max_jobs >= 0) quota.max_jobs = o.user_max_jobs;
   quota.max_memory = options.user_max_memory;
@@ -196,7 +211,7 @@ int serve(const ServeOptions& o) {
   // as someone else.
   server_options.unix_peer_identity = [&agent,
                                        &clock](int fd) -> base::Result<api::http::Identity> {
-    base::Result<api::http::Identity> identity = agent::unix_peer_identity(fd);
+    base::Result<api::http::Identity> identity = agent::unix_peer_identity(fd, ::geteuid());
     if (identity.ok() && !identity->confined_namespace.empty()) {
       const base::Status usable = agent::ensure_user_namespace(
           agent.store(), clock, identity->confined_namespace, identity->uid);
@@ -283,8 +298,11 @@ int print_info(const ServeOptions& o, const std::filesystem::path& config_file) 
     std::snprintf(buf, sizeof buf, "%gs", s);
     return std::string(buf);
   };
-  std::string registries;
-  for (const auto& r : o.insecure_registries) registries += (registries.empty() ? "" : ", ") + r;
+  const auto joined = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out.empty() ? std::string("(none)") : out;
+  };
   const std::pair<const char*, std::string> settings[] = {
       {"stateDir", o.state_dir.string()},
       {"runDir", o.run_dir.string()},
@@ -298,7 +316,7 @@ int print_info(const ServeOptions& o, const std::filesystem::path& config_file) 
       {"containerBackoffCap", seconds_text(o.container_backoff_cap_seconds)},
       {"podEventBatch", seconds_text(o.pod_event_batch_seconds)},
       {"evictOnShutdown", o.evict_on_shutdown ? "true" : "false"},
-      {"insecureRegistries", registries.empty() ? "(none)" : registries},
+      {"insecureRegistries", joined(o.insecure_registries)},
       {"containerLogMaxSize", o.container_log_max_size},
       {"containerLogMaxFiles", std::to_string(o.container_log_max_files)},
       {"podPidsLimit", o.pod_pids_limit > 0 ? std::to_string(o.pod_pids_limit) : "(none)"},
@@ -306,6 +324,7 @@ int print_info(const ServeOptions& o, const std::filesystem::path& config_file) 
       {"userMaxJobs", o.user_max_jobs >= 0 ? std::to_string(o.user_max_jobs) : "(none)"},
       {"userMaxMemory", o.user_max_memory.empty() ? "(none)" : o.user_max_memory},
       {"userMaxCPU", o.user_max_cpu.empty() ? "(none)" : o.user_max_cpu},
+      {"userHostPaths", joined(o.user_host_paths)},
   };
   for (const auto& [key, value] : settings) std::printf("  %-22s %s\n", key, value.c_str());
   std::printf("Host:\n");
@@ -362,11 +381,21 @@ ServeCommand::ServeCommand(CLI::App& app) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
+  serve_->add_flag("--user", user_,
+                   "Rootless: serve only you, as you, from $XDG_STATE_HOME/batchlet (state), "
+                   "$XDG_RUNTIME_DIR/batchlet (socket) and $XDG_CONFIG_HOME/batchlet/config.yaml");
   serve_
       ->add_option("--config", config_file_,
                    "Settings file (YAML); flags given here win over it. The default path is "
                    "read only when it exists")
       ->capture_default_str();
+  serve_
+      ->add_option("--user-host-path", options_.user_host_paths,
+                   "A host directory every local user's pods may mount (hostPath) besides "
+                   "their home; repeatable")
+      ->check([](const std::string& p) {
+        return !p.empty() && p[0] == '/' ? std::string() : "must be an absolute path";
+      });
   serve_->add_option("--insecure-registry", options_.insecure_registries,
                      "Pull from this registry (HOST[:PORT]) over plain HTTP; repeatable");
   serve_
@@ -418,6 +447,9 @@ ServeCommand::ServeCommand(CLI::App& app) {
       "Print the effective serve settings and what this host offers (cgroups, seccomp, "
       "user namespaces, overlayfs)");
   info_->add_option("--config", config_file_, "Settings file")->capture_default_str();
+  info_->add_flag("--user", user_, "The settings of `serve --user`");
+  kubeconfig_->add_flag("--user", user_, "The kubeconfig of `serve --user`");
+
   kubeconfig_->add_option("--config", config_file_, "Settings file of the serving agent")
       ->capture_default_str();
   kubeconfig_->add_option("--state-dir", options_.state_dir, "State directory")
@@ -430,13 +462,23 @@ bool ServeCommand::selected() const {
 
 ServeOptions ServeCommand::effective_options(std::string& error) const {
   ServeOptions effective;
+  std::filesystem::path config_file = config_file_;
+  if (user_) {
+    const base::UserDirs dirs = base::user_dirs();
+    effective.user = true;
+    effective.state_dir = dirs.state_dir;
+    effective.run_dir = dirs.run_dir;
+    // Beside a system agent: a free port (the kubeconfig says which).
+    effective.listen = "127.0.0.1:0";
+    if (config_file == kDefaultConfigFile) config_file = dirs.config_file;
+  }
   const auto given = [&](const CLI::App* app, const char* flag) {
     auto* option = app->get_option_no_throw(flag);
     return option != nullptr && option->count() > 0;
   };
   const bool config_given =
       given(serve_, "--config") || given(kubeconfig_, "--config") || given(info_, "--config");
-  if (auto s = apply_config_file(config_file_, config_given, effective); !s) {
+  if (auto s = apply_config_file(config_file, config_given, effective); !s) {
     error = s.error().message();
     return effective;
   }
@@ -465,6 +507,7 @@ ServeOptions ServeCommand::effective_options(std::string& error) const {
   take("--user-max-jobs", &ServeOptions::user_max_jobs);
   take("--user-max-memory", &ServeOptions::user_max_memory);
   take("--user-max-cpu", &ServeOptions::user_max_cpu);
+  take("--user-host-path", &ServeOptions::user_host_paths);
   return effective;
 }
 
@@ -476,7 +519,11 @@ int ServeCommand::run() const {
     return kExitBadInput;
   }
   if (serve_->parsed()) return serve(options);
-  if (info_->parsed()) return print_info(options, config_file_);
+  if (info_->parsed()) {
+    return print_info(options, user_ && config_file_ == kDefaultConfigFile
+                                   ? base::user_dirs().config_file
+                                   : config_file_);
+  }
   const base::Paths paths(options.state_dir);
   auto text = base::read_file(paths.kubeconfig());
   if (!text.ok()) {

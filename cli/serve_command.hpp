@@ -50,6 +50,11 @@ struct ServeOptions {
   // "2", "1500m"); a new pod beyond waits, a Job without those limits is 403 (empty: no limit).
   std::string user_max_memory;
   std::string user_max_cpu;
+  // Host directories every local user's pods may mount (hostPath), beside their home.
+  std::vector<std::string> user_host_paths;
+  // `serve --user`: a rootless agent of the calling user, in their own directories
+  // (base::user_dirs()), serving them alone.
+  bool user = false;
 };
 
 // The settings file serve reads unless --config says otherwise (cli/serve_config.hpp).
@@ -70,6 +75,7 @@ class ServeCommand {
   CLI::App* info_ = nullptr;
   ServeOptions options_;  // as the flags set them
   std::filesystem::path config_file_ = kDefaultConfigFile;
+  bool user_ = false;
 };
 
 }  // namespace cli

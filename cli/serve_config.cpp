@@ -106,6 +106,19 @@ const std::map<std::string, Setter>& settings() {
          o.insecure_registries = std::move(registries);
          return {};
        }},
+      {"userHostPaths",
+       [](const json& v, ServeOptions& o) -> base::Status {
+         if (!v.is_array()) return bad("must be a list of absolute paths");
+         std::vector<std::string> paths;
+         for (const auto& p : v) {
+           if (!p.is_string() || p.get<std::string>().empty() || p.get<std::string>()[0] != '/') {
+             return bad("must be a list of absolute paths");
+           }
+           paths.push_back(p.get<std::string>());
+         }
+         o.user_host_paths = std::move(paths);
+         return {};
+       }},
       {"containerLogMaxSize",
        [](const json& v, ServeOptions& o) -> base::Status {
          if (!v.is_string() && !v.is_number_integer()) return bad("must be a quantity (\"10Mi\")");

@@ -9,9 +9,9 @@
 //   a Go duration such as "10s", "6m", "1m30s", "500ms"), evictOnShutdown, insecureRegistries
 //   (a list of HOST[:PORT]), containerLogMaxSize (a quantity: "10Mi"), containerLogMaxFiles,
 //   podPidsLimit, userMaxPods, userMaxJobs, userMaxMemory, userMaxCPU (quantities: "4Gi",
-//   "1500m"; empty: no limit). An unknown key, a value of the wrong type or out of range is an
-//   Error naming the file and the key (`/etc/batchlet/config.yaml: podBackoffCap: invalid
-//   duration "6x"`); nothing is applied then.
+//   "1500m"; empty: no limit), userHostPaths (a list of absolute paths). An unknown key, a value of
+//   the wrong type or out of range is an Error naming the file and the key
+//   (`/etc/batchlet/config.yaml: podBackoffCap: invalid duration "6x"`); nothing is applied then.
 // - A missing file is not an error when `required` is false (the default path: batchlet runs
 //   without one), and is one when the path was given (--config).
 // - parse_go_duration() is Go's time.ParseDuration for non-negative values.

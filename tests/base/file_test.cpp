@@ -45,3 +45,25 @@ TEST_CASE("read_file errors name the file and keep the errno", "[unit]") {
   REQUIRE_FALSE(dir.ok());
   CHECK(dir.error().sys_errno() == EISDIR);
 }
+
+TEST_CASE("ensure_private_dir makes a 0700 directory and refuses one others may enter", "[unit]") {
+  char tmpl[] = "/tmp/batchlet-private-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::filesystem::path root = tmpl;
+  const auto dir = root / "run";
+  REQUIRE(base::ensure_private_dir(dir).ok());
+  CHECK((std::filesystem::status(dir).permissions() & std::filesystem::perms::all) ==
+        std::filesystem::perms::owner_all);
+  CHECK(base::ensure_private_dir(dir).ok());  // again: it is ours and private
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all |
+                                        std::filesystem::perms::group_read |
+                                        std::filesystem::perms::group_exec);
+  auto open = base::ensure_private_dir(dir);
+  REQUIRE_FALSE(open.ok());
+  CHECK(open.error().message() == dir.string() + " is open to others (mode 0750): chmod 700 it");
+  std::filesystem::create_directory_symlink(dir, root / "link");
+  auto link = base::ensure_private_dir(root / "link");
+  REQUIRE_FALSE(link.ok());
+  CHECK(link.error().message() == (root / "link").string() + " is not a directory");
+  std::filesystem::remove_all(root);
+}

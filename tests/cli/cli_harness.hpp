@@ -37,7 +37,8 @@ struct Output final : runtime::OutputSink {
 inline Output run(std::vector<std::string> argv) {
   runtime::HostProcessSpec spec;
   spec.argv = std::move(argv);
-  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
+  // Progress lines are for terminals; the tests read them from a pipe.
+  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "BATCHLET_PROGRESS=always"};
   spec.cwd = BATCHLET_SOURCE_DIR;
   auto process = runtime::spawn_host_process(spec);
   REQUIRE(process.ok());

@@ -14,21 +14,24 @@
 
 namespace cli_test {
 
-// A local user for the length of a test.
+// A local user for the length of a test (with a home directory, removed with them, when asked).
 struct LocalUser {
   std::string name;
   uid_t uid = 0;
   gid_t gid = 0;
-  explicit LocalUser(std::string login) : name(std::move(login)) {
-    const std::string add = "useradd --no-create-home --shell /usr/sbin/nologin --user-group " +
-                            name + " >/dev/null 2>&1";
+  fs::path home;
+  explicit LocalUser(std::string login, bool with_home = false) : name(std::move(login)) {
+    const std::string add = std::string("useradd ") +
+                            (with_home ? "--create-home" : "--no-create-home") +
+                            " --shell /usr/sbin/nologin --user-group " + name + " >/dev/null 2>&1";
     REQUIRE(std::system(add.c_str()) == 0);
     const passwd* pw = ::getpwnam(name.c_str());
     REQUIRE(pw != nullptr);
     uid = pw->pw_uid;
     gid = pw->pw_gid;
+    home = pw->pw_dir;
   }
-  ~LocalUser() { (void)std::system(("userdel " + name + " >/dev/null 2>&1").c_str()); }
+  ~LocalUser() { (void)std::system(("userdel --remove " + name + " >/dev/null 2>&1").c_str()); }
   LocalUser(const LocalUser&) = delete;
   LocalUser& operator=(const LocalUser&) = delete;
   std::string ns() const { return "user-" + name; }

@@ -376,3 +376,55 @@ TEST_CASE("a user's pods beyond --user-max-memory wait, and Jobs it cannot hold 
   CHECK(most_pods > 2);  // the others existed, waiting
   CHECK(most_running == 2);
 }
+
+TEST_CASE(
+    "a user's pods may mount their home and the admin's shared paths, nothing a link "
+    "points elsewhere",
+    "[integration][root]") {
+  LocalUser gil("blt-g" + std::to_string(::getpid() % 100000), true);
+  TempDir shared_dir;
+  REQUIRE(::chmod(shared_dir.path.c_str(), 0755) == 0);
+  fs::create_directory(shared_dir.path / "data");
+  std::ofstream(shared_dir.path / "data" / "input.txt") << "shared input\n";
+  SharedAgent agent({"--user-host-path", shared_dir.path.string()});
+  const auto as_gil = [&](const std::string& method, const std::string& target,
+                          const std::string& body = {}) {
+    return request_as(gil.uid, gil.gid, agent.socket, method, target, body);
+  };
+  const std::string jobs = "/apis/batch/v1/namespaces/" + gil.ns() + "/jobs";
+  const auto mounting = [](const std::string& name, const std::string& host) {
+    // The host image: the mount point must exist on the host.
+    return job(name, "cat /mnt/input.txt",
+               {{"volumeMounts", {{{"name", "in"}, {"mountPath", "/mnt"}, {"readOnly", true}}}}},
+               {{"volumes", {{{"name", "in"}, {"hostPath", {{"path", host}}}}}}})
+        .dump();
+  };
+
+  // A directory the admin shares: admitted, and the pod reads it.
+  REQUIRE(as_gil("POST", jobs, mounting("shared", (shared_dir.path / "data").string())).status ==
+          201);
+  json status;
+  for (int i = 0; i < 300; ++i) {
+    status = as_gil("GET", jobs + "/shared").body["status"];
+    if (status.value("succeeded", 0) == 1 || status.value("failed", 0) == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  Reply pods =
+      as_gil("GET", "/api/v1/namespaces/" + gil.ns() + "/pods?labelSelector=job-name%3Dshared");
+  INFO(status.dump() << "\n" << pods.raw);
+  CHECK(status.value("succeeded", 0) == 1);
+
+  // A symlink in the home that leads to /etc is judged by where it leads.
+  fs::create_directory_symlink("/etc", gil.home / "etc-link");
+  Reply linked = as_gil("POST", jobs, mounting("linked", (gil.home / "etc-link").string()));
+  CHECK(linked.status == 422);
+  CHECK(linked.body["details"]["causes"][0]["field"] ==
+        "spec.template.spec.volumes[0].hostPath.path");
+  // "..", or a path beside the shared one, do not get out either.
+  CHECK(as_gil("POST", jobs, mounting("dots", (shared_dir.path / "data/../..").string())).status ==
+        422);
+  CHECK(as_gil("POST", jobs, mounting("beside", shared_dir.path.string() + "-other")).status ==
+        422);
+  // The home itself is theirs.
+  CHECK(as_gil("POST", jobs, mounting("home", gil.home.string())).status == 201);
+}

@@ -45,7 +45,9 @@ TEST_CASE("every setting of the file reaches the options", "[unit]") {
       "containerBackoffBase: 1\ncontainerBackoffCap: 2m\npodEventBatch: 0\n"
       "evictOnShutdown: true\ninsecureRegistries: [registry.local:5000, 10.0.0.1]\n"
       "containerLogMaxSize: 50Mi\ncontainerLogMaxFiles: 3\npodPidsLimit: 4096\n"
-      "userMaxPods: 8\nuserMaxJobs: 20\nuserMaxMemory: 4Gi\nuserMaxCPU: 1500m\n");
+      "userMaxPods: 8\nuserMaxJobs: 20\nuserMaxMemory: 4Gi\nuserMaxCPU: 1500m\n"
+      "userHostPaths: [/scratch, /data/shared]\n");
+  CHECK(o.user_host_paths == std::vector<std::string>{"/scratch", "/data/shared"});
   CHECK(o.state_dir == "/srv/batchlet");
   CHECK(o.run_dir == "/run/b");
   CHECK(o.listen == "0.0.0.0:7443");
@@ -94,6 +96,10 @@ TEST_CASE("settings errors name the file and the key", "[unit]") {
         "config.yaml: userMaxCPU: invalid quantity \"-1\": must not be negative");
   CHECK(error_of("userMaxCPU: [1]\n") ==
         "config.yaml: userMaxCPU: must be a quantity (\"4Gi\", \"1500m\")");
+  CHECK(error_of("userHostPaths: [scratch]\n") ==
+        "config.yaml: userHostPaths: must be a list of absolute paths");
+  CHECK(error_of("userHostPaths: /scratch\n") ==
+        "config.yaml: userHostPaths: must be a list of absolute paths");
   CHECK(error_of("insecureRegistries: registry.local\n") ==
         "config.yaml: insecureRegistries: must be a list of HOST[:PORT]");
   CHECK(error_of("- a\n- b\n") == "config.yaml: expected a mapping of settings");
