@@ -33,6 +33,14 @@ void print(const std::string& text) {
   std::fflush(stdout);
 }
 
+// kubectl's wrapper of several objects for -o json/yaml.
+nlohmann::json list_of(nlohmann::json items) {
+  return {{"apiVersion", "v1"},
+          {"items", std::move(items)},
+          {"kind", "List"},
+          {"metadata", {{"resourceVersion", ""}}}};
+}
+
 nlohmann::json with_type(const Kind& kind, nlohmann::json item) {
   if (!item.contains("kind")) item["kind"] = kind.kind;
   if (!item.contains("apiVersion")) item["apiVersion"] = kind.api_version;
@@ -211,12 +219,7 @@ int get_command(const ClientContext& context, const GetOptions& options) {
     } else if (items.size() == 1) {
       print(render_objects(kind, items[0], options.output));
     } else if (!items.empty()) {
-      print(render_objects(kind,
-                           {{"apiVersion", "v1"},
-                            {"items", items},
-                            {"kind", "List"},
-                            {"metadata", {{"resourceVersion", ""}}}},
-                           options.output));
+      print(render_objects(kind, list_of(items), options.output));
     }
     if (options.watch && exit_code == 0) {
       Query by_name = query;
@@ -243,12 +246,7 @@ int get_command(const ClientContext& context, const GetOptions& options) {
     if (options.output == "name") {
       for (const auto& item : items) print(render_objects(kind, item, "name"));
     } else if (!options.watch || !items.empty()) {
-      print(render_objects(kind,
-                           {{"apiVersion", "v1"},
-                            {"items", items},
-                            {"kind", "List"},
-                            {"metadata", {{"resourceVersion", ""}}}},
-                           options.output));
+      print(render_objects(kind, list_of(items), options.output));
     }
   }
   if (!options.watch) return 0;

@@ -280,6 +280,9 @@ int serve(const ServeOptions& o) {
   }
   for (int sig : {SIGINT, SIGTERM}) ::signal(sig, SIG_DFL);
   g_stop_pipe = -1;
+  // The pod workers publish changes to the watch hub until they are joined: end the agent
+  // while the hub (declared after it, so destroyed first) still lives.
+  opened->reset();
   if (!ran.ok()) {
     say("error: " + ran.error().message());
     return kExitInternal;

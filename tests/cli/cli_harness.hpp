@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -98,34 +99,65 @@ inline std::string text_of(const fs::path& file) {
   return text.ok() ? *text : std::string();
 }
 
-// `batchlet serve` without cgroups, its state and run directories under `dir`, its output in
-// dir/serve.log, quick pod event batches, and `flags`; returns once its kubeconfig is written
-// (it listens then). The caller stops it (SIGTERM, wait()).
-inline runtime::HostProcess start_logged_serve(const fs::path& dir,
-                                               const std::vector<std::string>& flags = {}) {
-  const fs::path log_file = dir / "serve.log";
+// Starts `argv` with its stdout and stderr in `log_file`; the caller stops it.
+inline runtime::HostProcess start_logged(std::vector<std::string> argv, const fs::path& log_file) {
   const int log = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   REQUIRE(log >= 0);
   runtime::HostProcessSpec spec;
-  spec.argv = {BATCHLET_BINARY, "serve",
-               "--state-dir",   (dir / "state").string(),
-               "--run-dir",     (dir / "run").string(),
-               "--listen",      "127.0.0.1:0",
-               "--no-cgroups",  "--pod-event-batch",
-               "0.05"};
-  spec.argv.insert(spec.argv.end(), flags.begin(), flags.end());
+  spec.argv = std::move(argv);
   spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
   spec.stdout_fd = log;
   spec.stderr_fd = log;
   auto process = runtime::spawn_host_process(spec);
   ::close(log);
   REQUIRE(process.ok());
-  for (int i = 0; i < 400 && !fs::exists(dir / "state" / "kubeconfig.yaml"); ++i) {
+  return std::move(*process);
+}
+
+// Waits (10 s at most) for `file` to appear, e.g. the kubeconfig a starting agent writes once
+// it listens.
+inline bool wait_for_file(const fs::path& file) {
+  for (int i = 0; i < 400 && !fs::exists(file); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  INFO(text_of(log_file));
-  REQUIRE(fs::exists(dir / "state" / "kubeconfig.yaml"));
-  return std::move(*process);
+  return fs::exists(file);
+}
+
+// `batchlet serve` without cgroups, its state and run directories under `dir`, its output in
+// dir/serve.log, quick pod event batches, and `flags`; returns once its kubeconfig is written
+// (it listens then). The caller stops it (SIGTERM, wait()).
+inline runtime::HostProcess start_logged_serve(const fs::path& dir,
+                                               const std::vector<std::string>& flags = {}) {
+  std::vector<std::string> argv = {BATCHLET_BINARY, "serve",
+                                   "--state-dir",   (dir / "state").string(),
+                                   "--run-dir",     (dir / "run").string(),
+                                   "--listen",      "127.0.0.1:0",
+                                   "--no-cgroups",  "--pod-event-batch",
+                                   "0.05"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  auto process = start_logged(std::move(argv), dir / "serve.log");
+  INFO(text_of(dir / "serve.log"));
+  REQUIRE(wait_for_file(dir / "state" / "kubeconfig.yaml"));
+  return process;
+}
+
+// What a shell command printed and its exit code.
+struct Shell {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `command` with sh (stdin from the test's own unless it redirects it), its output
+// captured through files in `dir`.
+inline Shell shell(const TempDir& dir, const std::string& command) {
+  const auto out = dir.path / "shell.out";
+  const auto err = dir.path / "shell.err";
+  const std::string line = "{ " + command + " ; } >" + out.string() + " 2>" + err.string();
+  const int status = std::system(line.c_str());
+  Shell result{WIFEXITED(status) ? WEXITSTATUS(status) : 128, text_of(out), text_of(err)};
+  UNSCOPED_INFO(command << " -> " << result.exit_code << "\n" << result.out << result.err);
+  return result;
 }
 
 // Lines of `text`, without the final newline.

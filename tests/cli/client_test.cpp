@@ -18,23 +18,6 @@ using namespace cli_test;
 
 namespace {
 
-struct Shell {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `command` with sh, stdin from /dev/null unless it redirects it.
-Shell shell(const TempDir& dir, const std::string& command) {
-  const auto out = dir.path / "shell.out";
-  const auto err = dir.path / "shell.err";
-  const std::string line = "{ " + command + " ; } >" + out.string() + " 2>" + err.string();
-  const int status = std::system(line.c_str());
-  Shell result{WIFEXITED(status) ? WEXITSTATUS(status) : 128, text_of(out), text_of(err)};
-  UNSCOPED_INFO(command << " -> " << result.exit_code << "\n" << result.out << result.err);
-  return result;
-}
-
 // The cells of a `get` table, line by line, with ages ("0s", "5m3s", ...) masked: they tick
 // between the two commands, and a tick can change a column's width.
 std::vector<std::vector<std::string>> cells_without_ages(const std::string& table) {

@@ -111,6 +111,35 @@ json job(const std::string& name, const std::string& script, const json& contain
           {"spec", {{"backoffLimit", 0}, {"template", {{"spec", spec}}}}}};
 }
 
+// What follow_job() saw of a Job of a user's namespace until it ended.
+struct JobRun {
+  json status;
+  std::size_t most_running = 0;  // pods Running at the same moment
+  std::size_t most_pods = 0;     // pods that existed at the same moment
+};
+
+// Polls (as root) until Job `name` of `ns` has `completions` succeeded or a failure.
+JobRun follow_job(const SharedAgent& agent, const std::string& ns, const std::string& name,
+                  int completions) {
+  JobRun run;
+  for (int i = 0; i < 600; ++i) {
+    const json pods =
+        request_as(0, 0, agent.socket, "GET", "/api/v1/namespaces/" + ns + "/pods").body;
+    std::size_t running = 0;
+    for (const json& pod : pods["items"]) running += pod["status"].value("phase", "") == "Running";
+    run.most_running = std::max(run.most_running, running);
+    run.most_pods = std::max(run.most_pods, pods["items"].size());
+    run.status =
+        request_as(0, 0, agent.socket, "GET", "/apis/batch/v1/namespaces/" + ns + "/jobs/" + name)
+            .body["status"];
+    if (run.status.value("succeeded", 0) == completions || run.status.value("failed", 0) > 0) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return run;
+}
+
 std::vector<std::string> names_of(const json& list) {
   std::vector<std::string> names;
   for (const json& item : list["items"]) {
@@ -265,24 +294,11 @@ TEST_CASE("a user's pods beyond --user-max-pods wait their turn", "[integration]
   ten["spec"]["parallelism"] = 10;
   REQUIRE(request_as(erin.uid, erin.gid, agent.socket, "POST", jobs, ten.dump()).status == 201);
   // The controller makes all 10 pods at once; at most 2 run at any moment, and all complete.
-  std::size_t most_running = 0;
-  std::size_t most_pods = 0;
-  json status;
-  for (int i = 0; i < 600; ++i) {
-    const json pods =
-        request_as(0, 0, agent.socket, "GET", "/api/v1/namespaces/" + erin.ns() + "/pods").body;
-    std::size_t running = 0;
-    for (const json& pod : pods["items"]) running += pod["status"].value("phase", "") == "Running";
-    most_running = std::max(most_running, running);
-    most_pods = std::max(most_pods, pods["items"].size());
-    status = request_as(0, 0, agent.socket, "GET", jobs + "/ten").body["status"];
-    if (status.value("succeeded", 0) == 10 || status.value("failed", 0) > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  INFO(status.dump());
-  CHECK(status.value("succeeded", 0) == 10);
-  CHECK(most_pods > 2);  // the others existed, waiting
-  CHECK(most_running == 2);
+  const JobRun run = follow_job(agent, erin.ns(), "ten", 10);
+  INFO(run.status.dump());
+  CHECK(run.status.value("succeeded", 0) == 10);
+  CHECK(run.most_pods > 2);  // the others existed, waiting
+  CHECK(run.most_running == 2);
 }
 
 TEST_CASE("a user's Jobs beyond --user-max-jobs are 403 exceeded quota", "[integration][root]") {
@@ -357,24 +373,11 @@ TEST_CASE("a user's pods beyond --user-max-memory wait, and Jobs it cannot hold 
   four["spec"]["completions"] = 4;
   four["spec"]["parallelism"] = 4;
   REQUIRE(as_gus("POST", jobs, four.dump()).status == 201);
-  std::size_t most_running = 0;
-  std::size_t most_pods = 0;
-  json status;
-  for (int i = 0; i < 600; ++i) {
-    const json pods =
-        request_as(0, 0, agent.socket, "GET", "/api/v1/namespaces/" + gus.ns() + "/pods").body;
-    std::size_t running = 0;
-    for (const json& pod : pods["items"]) running += pod["status"].value("phase", "") == "Running";
-    most_running = std::max(most_running, running);
-    most_pods = std::max(most_pods, pods["items"].size());
-    status = request_as(0, 0, agent.socket, "GET", jobs + "/four").body["status"];
-    if (status.value("succeeded", 0) == 4 || status.value("failed", 0) > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  INFO(status.dump());
-  CHECK(status.value("succeeded", 0) == 4);
-  CHECK(most_pods > 2);  // the others existed, waiting
-  CHECK(most_running == 2);
+  const JobRun run = follow_job(agent, gus.ns(), "four", 4);
+  INFO(run.status.dump());
+  CHECK(run.status.value("succeeded", 0) == 4);
+  CHECK(run.most_pods > 2);  // the others existed, waiting
+  CHECK(run.most_running == 2);
 }
 
 TEST_CASE(

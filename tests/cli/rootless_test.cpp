@@ -17,25 +17,7 @@
 
 using namespace cli_test;
 
-namespace {
-
-struct Shell {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-Shell shell(const TempDir& dir, const std::string& command) {
-  const auto out = dir.path / "shell.out";
-  const auto err = dir.path / "shell.err";
-  const std::string line = "{ " + command + " ; } >" + out.string() + " 2>" + err.string();
-  const int status = std::system(line.c_str());
-  Shell result{WIFEXITED(status) ? WEXITSTATUS(status) : 128, text_of(out), text_of(err)};
-  UNSCOPED_INFO(command << " -> " << result.exit_code << "\n" << result.out << result.err);
-  return result;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("an unprivileged user runs the pi job on their own rootless agent",
           "[integration][root]") {
@@ -68,17 +50,9 @@ TEST_CASE("an unprivileged user runs the pi job on their own rootless agent",
   const fs::path state_dir = user.home / ".local/state/batchlet";
   const fs::path socket = runtime_dir / "batchlet/batchlet.sock";
   const fs::path log_file = dir.path / "serve.log";
-  const int log = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  REQUIRE(log >= 0);
-  runtime::HostProcessSpec spec;
-  spec.argv = as_user;
-  spec.argv.insert(spec.argv.end(), {binary.string(), "serve", "--user"});
-  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
-  spec.stdout_fd = log;
-  spec.stderr_fd = log;
-  auto served = runtime::spawn_host_process(spec);
-  ::close(log);
-  REQUIRE(served.ok());
+  std::vector<std::string> argv = as_user;
+  argv.insert(argv.end(), {binary.string(), "serve", "--user"});
+  runtime::HostProcess served = start_logged(argv, log_file);
   struct Stop {
     runtime::HostProcess& process;
     fs::path state_dir;
@@ -87,12 +61,9 @@ TEST_CASE("an unprivileged user runs the pi job on their own rootless agent",
       (void)process.child.wait();
       kill_leftover_containers(state_dir);
     }
-  } stop{*served, state_dir};
-  for (int i = 0; i < 400 && !fs::exists(state_dir / "kubeconfig.yaml"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
+  } stop{served, state_dir};
   INFO(text_of(log_file));
-  REQUIRE(fs::exists(state_dir / "kubeconfig.yaml"));
+  REQUIRE(wait_for_file(state_dir / "kubeconfig.yaml"));
   REQUIRE(fs::exists(socket));
 
   // The user's client finds their agent by itself and works in "default".
