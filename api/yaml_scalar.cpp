@@ -9,6 +9,8 @@
 #include <cstring>
 #include <limits>
 
+#include "api/base64.hpp"
+
 namespace api::yaml {
 
 using nlohmann::json;
@@ -65,44 +67,6 @@ bool valid_utf8(std::string_view s) {
 }
 
 namespace {
-
-// Go's base64.StdEncoding.DecodeString, which skips '\r' and '\n' and requires padding.
-std::optional<std::string> decode_base64(std::string_view in) {
-  std::string clean;
-  clean.reserve(in.size());
-  for (char c : in) {
-    if (c != '\r' && c != '\n') clean += c;
-  }
-  if (clean.size() % 4 != 0) return std::nullopt;
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  out.reserve(clean.size() / 4 * 3);
-  for (std::size_t i = 0; i < clean.size(); i += 4) {
-    const bool last = i + 4 == clean.size();
-    int pad = 0;
-    if (last && clean[i + 3] == '=') pad = clean[i + 2] == '=' ? 2 : 1;
-    std::uint32_t bits = 0;
-    for (std::size_t k = 0; k < 4; ++k) {
-      int v = 0;
-      if (k < 4 - static_cast<std::size_t>(pad)) {
-        v = value(clean[i + k]);
-        if (v < 0) return std::nullopt;
-      }
-      bits = (bits << 6) | static_cast<std::uint32_t>(v);
-    }
-    out += static_cast<char>((bits >> 16) & 0xFF);
-    if (pad < 2) out += static_cast<char>((bits >> 8) & 0xFF);
-    if (pad < 1) out += static_cast<char>(bits & 0xFF);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Numbers, as Go's strconv parses them for go-yaml
@@ -351,7 +315,7 @@ Resolved resolve_plain(std::string_view in) {
 Resolved resolve_scalar(std::string_view tag, std::string_view text) {
   if (tag == "?") return resolve_plain(text);
   if (tag == kTagBinary) {
-    auto decoded = decode_base64(text);
+    auto decoded = base64_decode(text);
     if (!decoded) return {"!!str", json(), "!!binary value contains invalid base64 data"};
     if (!valid_utf8(*decoded)) return {"!!str", json(), "!!binary value is not UTF-8 text"};
     return string_value(*decoded);

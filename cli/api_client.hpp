@@ -1,5 +1,7 @@
 // cli/api_client.hpp: the HTTP/1.1 client the kubectl-like commands use to talk to a running
-// agent over its unix socket (SO_PEERCRED tells the agent who is calling, so no token).
+// agent: over its unix socket (SO_PEERCRED tells the agent who is calling, so no token), or over
+// HTTPS with what a kubeconfig gives (CA, bearer token or client certificate; the server's
+// certificate is verified against the CA and the host).
 //
 // Contract: every call opens its own connection (a unix socket connect costs microseconds and
 // keeps the client stateless). request() returns the whole reply; stream() hands the body to
@@ -10,6 +12,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,9 +50,20 @@ struct ApiRequest {
   }
 };
 
+// The agent's HTTPS listener as a kubeconfig describes it (PEM texts, already read).
+struct TlsTarget {
+  std::string host;
+  std::string port;
+  std::string ca_pem;  // empty: the system's CAs
+  std::string token;
+  std::string client_cert_pem;
+  std::string client_key_pem;
+};
+
 class ApiClient {
  public:
   explicit ApiClient(std::filesystem::path socket) : socket_(std::move(socket)) {}
+  explicit ApiClient(TlsTarget tls) : tls_(std::move(tls)) {}
 
   base::Result<ApiReply> request(const ApiRequest& request) const;
   base::Result<ApiReply> get(const std::string& target,
@@ -62,14 +76,19 @@ class ApiClient {
                            const std::function<bool(std::string_view)>& on_data,
                            std::string& error_body) const;
 
+  // The unix socket; empty when the client speaks HTTPS.
   const std::filesystem::path& socket() const { return socket_; }
+  // Where requests go: the socket's path or https://host:port.
+  std::string where() const;
 
  private:
   std::filesystem::path socket_;
+  std::optional<TlsTarget> tls_;
 };
 
 // kubectl's words for a failed request: `Error from server (NotFound): jobs.batch "x" not found`
-// from the Status in the body (or the body itself when it is not a Status).
+// from the Status in the body (or the body itself when it is not a Status); a 401 is
+// "error: You must be logged in to the server (Unauthorized)".
 std::string server_error(const ApiReply& reply);
 
 // The socket a client uses: --socket when given, else $BATCHLET_SOCKET, else the caller's own

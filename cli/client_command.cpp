@@ -19,11 +19,16 @@ int info_command(const ClientContext& context) {
   if (!version) return 1;
   const uid_t uid = ::geteuid();
   const passwd* user = ::getpwuid(uid);
-  const std::string own = own_namespace(context.api.socket());
-  const bool rootless = context.api.socket() == rootless_socket();
-  std::printf("Agent:      %s (API batch/v1 as Kubernetes %s)\n", context.api.socket().c_str(),
+  const bool tls = context.api.socket().empty();
+  const std::string own = tls ? "default" : own_namespace(context.api.socket());
+  const bool rootless = !tls && context.api.socket() == rootless_socket();
+  std::printf("Agent:      %s (API batch/v1 as Kubernetes %s)\n", context.api.where().c_str(),
               version->value("gitVersion", "").c_str());
-  std::printf("User:       %s (uid %u)\n", user ? user->pw_name : "?", uid);
+  if (tls) {
+    std::printf("User:       the kubeconfig's credentials\n");
+  } else {
+    std::printf("User:       %s (uid %u)\n", user ? user->pw_name : "?", uid);
+  }
   std::printf("Namespace:  %s\n", context.ns.c_str());
   const std::string access = rootless           ? "every namespace (your own rootless agent)"
                              : own == "default" ? "administrator: every namespace"
@@ -57,8 +62,10 @@ void ClientCommands::add_connection(CLI::App* command, bool all_namespaces) {
                       "Every namespace you may see");
   }
   command->add_option("--socket", connection_.socket,
-                      "The agent's unix socket (default: $BATCHLET_SOCKET, else "
-                      "/run/batchlet/batchlet.sock)");
+                      "The agent's unix socket (default: $BATCHLET_SOCKET, else your rootless "
+                      "agent's, else /run/batchlet/batchlet.sock)");
+  command->add_option("--kubeconfig", connection_.kubeconfig,
+                      "Talk HTTPS to the agent this kubeconfig names (batchlet kubeconfig > F)");
   commands_.push_back(command);
 }
 
@@ -153,18 +160,14 @@ bool ClientCommands::selected() const {
   return false;
 }
 
-ClientContext ClientCommands::context() const {
-  const auto socket = default_socket(connection_.socket);
-  const std::string ns = connection_.ns.empty() ? own_namespace(socket) : connection_.ns;
-  return ClientContext{ApiClient(socket), ns, connection_.all_namespaces};
-}
-
 int ClientCommands::run() const {
   if (completion_->parsed()) {
     std::fputs(bash_completion().c_str(), stdout);
     return 0;
   }
-  const ClientContext context = this->context();
+  const std::optional<ClientContext> made = make_context(connection_);
+  if (!made) return 1;
+  const ClientContext& context = *made;
   ObjectOptions objects = object_options_;
   objects.explicit_namespace = !connection_.ns.empty();
   if (get_->parsed()) return get_command(context, get_options_);

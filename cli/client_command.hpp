@@ -24,13 +24,7 @@ class ClientCommands {
   int run() const;
 
  private:
-  struct Connection {
-    std::string socket;
-    std::string ns;
-    bool all_namespaces = false;
-  };
   void add_connection(CLI::App* command, bool all_namespaces);
-  ClientContext context() const;
 
   std::vector<CLI::App*> commands_;
   CLI::App* get_ = nullptr;
@@ -45,7 +39,7 @@ class ClientCommands {
   CLI::App* resume_ = nullptr;
   CLI::App* info_ = nullptr;
   CLI::App* completion_ = nullptr;
-  Connection connection_;
+  ConnectionFlags connection_;
   GetOptions get_options_;
   GetOptions events_options_;
   std::string events_for_;

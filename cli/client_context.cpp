@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <variant>
 #include <vector>
 
 #include "agent/credentials.hpp"
 #include "api/authorization.hpp"
+#include "api/kubeconfig.hpp"
+#include "base/file.hpp"
 
 namespace cli {
 
@@ -57,6 +60,88 @@ std::string own_namespace(const std::filesystem::path& socket) {
   if (uid == 0 || in_admin_group() || socket == rootless_socket()) return "default";
   const passwd* user = ::getpwuid(uid);
   return api::user_namespace(user != nullptr ? user->pw_name : "", uid);
+}
+
+namespace {
+
+// A URL's host and port: https://127.0.0.1:6443 -> {"127.0.0.1", "6443"}, [::1]:6443 too.
+bool split_https_url(const std::string& url, std::string& host, std::string& port) {
+  std::string rest = url.substr(std::string("https://").size());
+  rest = rest.substr(0, rest.find('/'));
+  if (!rest.empty() && rest[0] == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) return false;
+    host = rest.substr(1, close - 1);
+    port = close + 1 < rest.size() && rest[close + 1] == ':' ? rest.substr(close + 2) : "443";
+  } else {
+    const auto colon = rest.rfind(':');
+    host = rest.substr(0, colon);
+    port = colon == std::string::npos ? "443" : rest.substr(colon + 1);
+  }
+  return !host.empty() && !port.empty();
+}
+
+// `text` or, when empty, the contents of `file` (relative to the kubeconfig's directory).
+bool fill_from_file(std::string& text, const std::string& file,
+                    const std::filesystem::path& kubeconfig) {
+  if (!text.empty() || file.empty()) return true;
+  std::filesystem::path path(file);
+  if (path.is_relative()) path = kubeconfig.parent_path() / path;
+  auto read = base::read_file(path);
+  if (!read.ok()) {
+    fail("kubeconfig " + kubeconfig.string() + ": " + read.error().message());
+    return false;
+  }
+  text = *read;
+  return true;
+}
+
+}  // namespace
+
+std::optional<ClientContext> make_context(const ConnectionFlags& flags) {
+  if (flags.kubeconfig.empty()) {
+    const auto socket = default_socket(flags.socket);
+    return ClientContext{ApiClient(socket), flags.ns.empty() ? own_namespace(socket) : flags.ns,
+                         flags.all_namespaces};
+  }
+  if (!flags.socket.empty()) {
+    fail("--socket and --kubeconfig name two different agents: give one");
+    return std::nullopt;
+  }
+  auto text = base::read_file(flags.kubeconfig);
+  if (!text.ok()) {
+    fail("kubeconfig: " + text.error().message());
+    return std::nullopt;
+  }
+  auto parsed = api::parse_kubeconfig(*text);
+  if (auto* error = std::get_if<std::string>(&parsed)) {
+    fail("kubeconfig " + flags.kubeconfig + ": " + *error);
+    return std::nullopt;
+  }
+  auto& config = std::get<api::KubeconfigTarget>(parsed);
+  TlsTarget target;
+  if (!split_https_url(config.server_url, target.host, target.port)) {
+    fail("kubeconfig " + flags.kubeconfig + ": bad server URL \"" + config.server_url + "\"");
+    return std::nullopt;
+  }
+  const std::filesystem::path file(flags.kubeconfig);
+  if (!fill_from_file(config.ca_pem, config.ca_file, file) ||
+      !fill_from_file(config.token, config.token_file, file) ||
+      !fill_from_file(config.client_cert_pem, config.client_cert_file, file) ||
+      !fill_from_file(config.client_key_pem, config.client_key_file, file)) {
+    return std::nullopt;
+  }
+  while (!config.token.empty() && (config.token.back() == '\n' || config.token.back() == '\r')) {
+    config.token.pop_back();
+  }
+  target.ca_pem = std::move(config.ca_pem);
+  target.token = std::move(config.token);
+  target.client_cert_pem = std::move(config.client_cert_pem);
+  target.client_key_pem = std::move(config.client_key_pem);
+  const std::string ns = !flags.ns.empty()    ? flags.ns
+                         : !config.ns.empty() ? config.ns
+                                              : std::string("default");
+  return ClientContext{ApiClient(std::move(target)), ns, flags.all_namespaces};
 }
 
 std::string ClientContext::collection_path(const Kind& kind) const {

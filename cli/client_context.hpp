@@ -51,6 +51,17 @@ struct ClientContext {
   std::optional<nlohmann::json> call(const ApiRequest& request) const;
 };
 
+// The context of a command: --kubeconfig (HTTPS; namespace: -n, else the context's, else
+// "default") or the unix socket (--socket or default_socket(); namespace: -n, else
+// own_namespace()). nullopt, with the error printed, when the kubeconfig cannot be used.
+struct ConnectionFlags {
+  std::string socket;
+  std::string kubeconfig;
+  std::string ns;
+  bool all_namespaces = false;
+};
+std::optional<ClientContext> make_context(const ConnectionFlags& flags);
+
 // Prints "error: <message>" on stderr and returns 1 (kubectl's exit code for every failure).
 int fail(const std::string& message);
 // Prints the server's Status in kubectl's words and returns 1.

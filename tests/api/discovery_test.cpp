@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api/base64.hpp"
 #include "api/kubeconfig.hpp"
 
 namespace {

@@ -104,6 +104,20 @@ TEST_CASE("batchlet apply, wait, logs, get, describe and delete print what kubec
     INFO(args);
     CHECK(agent.run(args).out == agent.kube(args).out);
   }
+  // The same over HTTPS with the kubeconfig the agent wrote; a wrong token is kubectl's 401.
+  const auto kubeconfig = agent.shared.dir.path / "state/kubeconfig.yaml";
+  const auto over_tls =
+      shell(agent.shared.dir,
+            agent.binary.string() + " get jobs -o yaml --kubeconfig " + kubeconfig.string());
+  CHECK(over_tls.exit_code == 0);
+  CHECK(over_tls.out == agent.run("get jobs -o yaml").out);
+  std::string wrong = text_of(kubeconfig);
+  wrong.replace(wrong.find("token: \"") + 8, 1, "#");
+  const auto wrong_file = agent.write("wrong.yaml", wrong);
+  const auto unauthorized =
+      shell(agent.shared.dir, agent.binary.string() + " get jobs --kubeconfig " + wrong_file);
+  CHECK(unauthorized.exit_code == 1);
+  CHECK(unauthorized.err == agent.kube("get jobs --kubeconfig " + wrong_file).err);
   CHECK(until_events(agent.run("describe job pi").out) ==
         until_events(agent.kube("describe job pi").out));
   CHECK(agent.run("describe job pi").out.find("Created pod: pi-") != std::string::npos);
