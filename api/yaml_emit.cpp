@@ -143,7 +143,9 @@ void emit_after_indicator(const nlohmann::json& value, int indent, bool in_seque
     // sequence is indented.
     emit(value, in_sequence ? indent + 2 : indent, out);
   } else {
-    out += " " + scalar(value, indent + 2) + "\n";
+    out += ' ';
+    out += scalar(value, indent + 2);
+    out += '\n';
   }
 }
 

@@ -63,6 +63,26 @@ void add_list(Lines& lines, const std::string& indent, const std::string& title,
   for (const auto& item : items) lines.push_back({indent + "  " + text(item)});
 }
 
+// kubectl describe's text for an env var's valueFrom: "(v1:metadata.name)" for a fieldRef,
+// "(limits.cpu)" for a resourceFieldRef, "<set to the key 'k' of config map 'm'>" and
+// "<set to the key 'k' in secret 's'>".
+std::string env_source(const json& from) {
+  std::string out;
+  if (from.contains("fieldRef")) {
+    out.append("(").append(field(from["fieldRef"], {"apiVersion"}, "v1")).append(":");
+    out.append(field(from["fieldRef"], {"fieldPath"})).append(")");
+  } else if (from.contains("resourceFieldRef")) {
+    out.append("(").append(field(from["resourceFieldRef"], {"resource"})).append(")");
+  } else if (from.contains("configMapKeyRef")) {
+    out.append("<set to the key '").append(field(from["configMapKeyRef"], {"key"}));
+    out.append("' of config map '").append(field(from["configMapKeyRef"], {"name"})).append("'>");
+  } else if (from.contains("secretKeyRef")) {
+    out.append("<set to the key '").append(field(from["secretKeyRef"], {"key"}));
+    out.append("' in secret '").append(field(from["secretKeyRef"], {"name"})).append("'>");
+  }
+  return out;
+}
+
 // `indent` is where the container's name starts (kubectl: 3 spaces in a pod template, 2 in a
 // pod); the fields are at 4 either way.
 void add_containers(Lines& lines, const std::string& indent, const json& containers,
@@ -118,9 +138,8 @@ void add_containers(Lines& lines, const std::string& indent, const json& contain
     } else {
       lines.push_back({in + "Environment:"});
       for (const auto& e : env) {
-        std::string value = e.contains("value")       ? text(e["value"])
-                            : e.contains("valueFrom") ? "(" + e["valueFrom"].dump() + ")"
-                                                      : "";
+        const std::string value =
+            e.contains("valueFrom") ? env_source(e["valueFrom"]) : field(e, {"value"});
         lines.push_back({in + "  " + e.value("name", "") + ":", value});
       }
     }
