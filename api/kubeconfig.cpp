@@ -4,8 +4,8 @@
 #include <string_view>
 #include <tuple>
 
-#include "api/base64.hpp"
 #include "api/yaml_codec.hpp"
+#include "base/encoding.hpp"
 
 namespace api {
 
@@ -19,7 +19,9 @@ std::string make_kubeconfig(const KubeconfigInput& input) {
   yaml += "- name: batchlet\n";
   yaml += "  cluster:\n";
   yaml.append("    server: ").append(input.server_url).append("\n");
-  yaml.append("    certificate-authority-data: ").append(base64_encode(input.ca_pem)).append("\n");
+  yaml.append("    certificate-authority-data: ")
+      .append(base::base64_encode(input.ca_pem))
+      .append("\n");
   yaml += "users:\n";
   yaml += "- name: batchlet-admin\n";
   yaml += "  user:\n";
@@ -95,7 +97,7 @@ std::variant<KubeconfigTarget, std::string> parse_kubeconfig(std::string_view ya
         std::tuple{user, "client-key-data", &target.client_key_pem}}) {
     const std::string data = text(*object, key);
     if (data.empty()) continue;
-    auto decoded = base64_decode(data);
+    auto decoded = base::base64_decode(data);
     if (!decoded) return std::string(key) + ": not base64";
     *out = std::move(*decoded);
   }

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <limits>
 
-#include "api/base64.hpp"
+#include "base/encoding.hpp"
 
 namespace api::yaml {
 
@@ -315,7 +315,7 @@ Resolved resolve_plain(std::string_view in) {
 Resolved resolve_scalar(std::string_view tag, std::string_view text) {
   if (tag == "?") return resolve_plain(text);
   if (tag == kTagBinary) {
-    auto decoded = base64_decode(text);
+    auto decoded = base::base64_decode(text);
     if (!decoded) return {"!!str", json(), "!!binary value contains invalid base64 data"};
     if (!valid_utf8(*decoded)) return {"!!str", json(), "!!binary value is not UTF-8 text"};
     return string_value(*decoded);

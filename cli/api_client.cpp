@@ -88,36 +88,13 @@ class Connection {
     }
   }
 
-  template <class Body>
-  void write(http::request<Body>& message, boost::system::error_code& ec) {
+  // Calls `use` with the open stream, whichever transport it is.
+  template <class Use>
+  void with_stream(Use&& use) {
     if (tls_) {
-      http::write(*tls_, message, ec);
+      use(*tls_);
     } else {
-      http::write(unix_, message, ec);
-    }
-  }
-  template <class Parser>
-  void read(beast::flat_buffer& buffer, Parser& parser, boost::system::error_code& ec) {
-    if (tls_) {
-      http::read(*tls_, buffer, parser, ec);
-    } else {
-      http::read(unix_, buffer, parser, ec);
-    }
-  }
-  template <class Parser>
-  void read_header(beast::flat_buffer& buffer, Parser& parser, boost::system::error_code& ec) {
-    if (tls_) {
-      http::read_header(*tls_, buffer, parser, ec);
-    } else {
-      http::read_header(unix_, buffer, parser, ec);
-    }
-  }
-  template <class Parser>
-  void read_some(beast::flat_buffer& buffer, Parser& parser, boost::system::error_code& ec) {
-    if (tls_) {
-      http::read_some(*tls_, buffer, parser, ec);
-    } else {
-      http::read_some(unix_, buffer, parser, ec);
+      use(unix_);
     }
   }
 
@@ -165,11 +142,13 @@ base::Result<ApiReply> ApiClient::request(const ApiRequest& request) const {
   connection.reply_timeout();
   boost::system::error_code ec;
   auto message = make_request(request, tls_ ? tls_->host : "localhost", tls_ ? tls_->token : "");
-  connection.write(message, ec);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(boost::none);
-  if (!ec) connection.read(buffer, parser, ec);
+  connection.with_stream([&](auto& stream) {
+    http::write(stream, message, ec);
+    if (!ec) http::read(stream, buffer, parser, ec);
+  });
   if (ec) return base::Error(request_line(request) + ": " + ec.message());
   auto& response = parser.get();
   return ApiReply{static_cast<int>(response.result_int()), std::move(response.body()),
@@ -185,11 +164,13 @@ base::Result<int> ApiClient::stream(const ApiRequest& request,
   }
   boost::system::error_code ec;
   auto message = make_request(request, tls_ ? tls_->host : "localhost", tls_ ? tls_->token : "");
-  connection.write(message, ec);
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);
-  if (!ec) connection.read_header(buffer, parser, ec);
+  connection.with_stream([&](auto& stream) {
+    http::write(stream, message, ec);
+    if (!ec) http::read_header(stream, buffer, parser, ec);
+  });
   if (ec) return base::Error(request_line(request) + ": " + ec.message());
   const int status = static_cast<int>(parser.get().result_int());
   const bool success = status >= 200 && status < 300;
@@ -199,7 +180,7 @@ base::Result<int> ApiClient::stream(const ApiRequest& request,
     parser.get().body().size = sizeof chunk;
     // read_some: hand over what has arrived (a watch event, a log line) without waiting for
     // the buffer to fill.
-    connection.read_some(buffer, parser, ec);
+    connection.with_stream([&](auto& stream) { http::read_some(stream, buffer, parser, ec); });
     if (ec == http::error::need_buffer) ec = {};
     if (ec) return base::Error(request_line(request) + ": " + ec.message());
     const std::string_view piece(chunk, sizeof chunk - parser.get().body().size);
@@ -231,7 +212,8 @@ std::string server_error(const ApiReply& reply) {
 }
 
 std::filesystem::path rootless_socket() {
-  return base::Paths(base::user_dirs().state_dir, base::user_dirs().run_dir).socket();
+  const base::UserDirs dirs = base::user_dirs();
+  return base::Paths(dirs.state_dir, dirs.run_dir).socket();
 }
 
 std::filesystem::path default_socket(const std::string& flag) {

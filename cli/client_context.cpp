@@ -208,19 +208,4 @@ std::optional<ObjectRef> parse_object_ref(const std::string& argument,
   return ObjectRef{*kind, name};
 }
 
-std::string query_escape(const std::string& value) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 }  // namespace cli

@@ -75,7 +75,4 @@ struct ObjectRef {
 std::optional<ObjectRef> parse_object_ref(const std::string& argument,
                                           const std::string& default_kind, std::string& error);
 
-// Query parameters with '%' escapes where needed (label selectors hold '=' ',' '!' and spaces).
-std::string query_escape(const std::string& value);
-
 }  // namespace cli

@@ -6,6 +6,7 @@
 
 #include "api/human_duration.hpp"
 #include "api/rfc3339.hpp"
+#include "base/encoding.hpp"
 #include "cli/table_printer.hpp"
 
 namespace cli {
@@ -366,7 +367,7 @@ int describe_command(const ClientContext& context, const std::vector<std::string
     json events = json::array();
     if (ref.kind.namespaced) {
       auto list = events_context.get_json(events_context.collection_path(events_kind) +
-                                          "?fieldSelector=" + query_escape(selector));
+                                          "?fieldSelector=" + base::percent_encode(selector));
       if (list) events = (*list)["items"];
     }
     std::stable_sort(events.begin(), events.end(), [](const json& a, const json& b) {

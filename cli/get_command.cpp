@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "api/yaml_emit.hpp"
+#include "base/encoding.hpp"
 #include "cli/table_printer.hpp"
 
 namespace cli {
@@ -22,7 +23,7 @@ struct Query {
   std::string text() const {
     std::string out;
     for (const auto& [key, value] : parameters) {
-      out += (out.empty() ? "?" : "&") + key + "=" + query_escape(value);
+      out += (out.empty() ? "?" : "&") + key + "=" + base::percent_encode(value);
     }
     return out;
   }

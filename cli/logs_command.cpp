@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "base/encoding.hpp"
+
 namespace cli {
 
 namespace {
@@ -24,7 +26,7 @@ bool is_running(const nlohmann::json& pod) {
 std::optional<std::string> pick_job_pod(const ClientContext& context, const std::string& job) {
   auto pods = resolve_kind("pods");
   auto list = context.get_json(context.collection_path(*pods) + "?labelSelector=" +
-                               query_escape("batch.kubernetes.io/job-name=" + job));
+                               base::percent_encode("batch.kubernetes.io/job-name=" + job));
   if (!list) return std::nullopt;
   auto items = (*list)["items"];
   if (items.empty()) return std::string();
@@ -122,7 +124,7 @@ int logs_command(const ClientContext& context, const LogsOptions& options) {
   if (!container) return 1;
   std::string query;
   auto add = [&query](const std::string& key, const std::string& value) {
-    query += (query.empty() ? "?" : "&") + key + "=" + query_escape(value);
+    query += (query.empty() ? "?" : "&") + key + "=" + base::percent_encode(value);
   };
   if (!container->empty()) add("container", *container);
   if (options.follow) add("follow", "true");
@@ -188,7 +190,7 @@ int wait_command(const ClientContext& context, const WaitOptions& options) {
     bool met = !for_delete && condition_met(object, type, want);
     if (!met && *timeout > 0) {
       const std::string query =
-          "?watch=1&fieldSelector=" + query_escape("metadata.name=" + ref->name) +
+          "?watch=1&fieldSelector=" + base::percent_encode("metadata.name=" + ref->name) +
           "&resourceVersion=" + object["metadata"].value("resourceVersion", "") +
           "&timeoutSeconds=" + std::to_string(*timeout);
       std::string buffer;

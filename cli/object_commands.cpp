@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/yaml_codec.hpp"
+#include "base/encoding.hpp"
 #include "base/file.hpp"
 #include "cli/get_command.hpp"
 
@@ -261,7 +262,7 @@ int delete_command(const ClientContext& context, const ObjectOptions& options) {
     auto kind = resolve_kind(options.arguments[0]);
     if (!kind) return fail(unknown_kind_message(options.arguments[0]));
     auto list = context.get_json(context.collection_path(*kind) +
-                                 "?labelSelector=" + query_escape(options.selector));
+                                 "?labelSelector=" + base::percent_encode(options.selector));
     if (!list) return 1;
     if ((*list)["items"].empty()) {
       std::fputs("No resources found\n", stderr);

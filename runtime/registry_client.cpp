@@ -10,6 +10,7 @@
 #include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/encoding.hpp"
 #include "base/file.hpp"
 #include "runtime/image_reference.hpp"
 
@@ -31,15 +32,6 @@ constexpr const char* kManifestAccept =
     "application/vnd.oci.image.manifest.v1+json, "
     "application/vnd.docker.distribution.manifest.v2+json";
 
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(in.data()),
-                                static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
 base::Result<std::string> unbase64(std::string_view in) {
   std::string out(3 * ((in.size() + 3) / 4) + 1, '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
@@ -50,21 +42,6 @@ base::Result<std::string> unbase64(std::string_view in) {
   while (!in.empty() && in.back() == '=') {  // EVP_DecodeBlock counts padding as zero bytes
     out.pop_back();
     in.remove_suffix(1);
-  }
-  return out;
-}
-
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
   }
   return out;
 }
@@ -329,7 +306,8 @@ class Session {
       if (creds == config_.auths.end()) {
         return Error("registry " + domain_ + " requires credentials (none configured)");
       }
-      authorization_ = "Basic " + base64(creds->second.username + ":" + creds->second.password);
+      authorization_ =
+          "Basic " + base::base64_encode(creds->second.username + ":" + creds->second.password);
       return {};
     }
     if (challenge.scheme != "bearer") {
@@ -340,18 +318,18 @@ class Session {
     std::string token_url = realm->second;
     token_url += token_url.find('?') == std::string::npos ? '?' : '&';
     if (auto service = challenge.params.find("service"); service != challenge.params.end()) {
-      token_url += "service=" + url_encode(service->second) + "&";
+      token_url += "service=" + base::percent_encode(service->second) + "&";
     }
     const auto scope = challenge.params.find("scope");
-    token_url += "scope=" + url_encode(scope != challenge.params.end()
-                                           ? scope->second
-                                           : "repository:" + repository_ + ":pull");
+    token_url += "scope=" + base::percent_encode(scope != challenge.params.end()
+                                                     ? scope->second
+                                                     : "repository:" + repository_ + ":pull");
     auto url = parse_url(token_url);
     if (!url) return url.error().context("token realm");
     std::map<std::string, std::string> headers;
     if (creds != config_.auths.end()) {
       headers["Authorization"] =
-          "Basic " + base64(creds->second.username + ":" + creds->second.password);
+          "Basic " + base::base64_encode(creds->second.username + ":" + creds->second.password);
     }
     auto response = http_get(*url, headers, nullptr, config_.timeout);
     if (!response) return response.error().context("get token");

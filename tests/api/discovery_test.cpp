@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "api/base64.hpp"
 #include "api/kubeconfig.hpp"
+#include "base/encoding.hpp"
 
 namespace {
 constexpr const char* kKubectlAccept =
@@ -67,9 +67,9 @@ TEST_CASE("/version names the minor kubectl's dispatcher should pick", "[unit]")
 }
 
 TEST_CASE("the kubeconfig embeds the CA and token", "[unit]") {
-  CHECK(api::base64_encode("") == "");
-  CHECK(api::base64_encode("f") == "Zg==");
-  CHECK(api::base64_encode("foobar") == "Zm9vYmFy");
+  CHECK(base::base64_encode("") == "");
+  CHECK(base::base64_encode("f") == "Zg==");
+  CHECK(base::base64_encode("foobar") == "Zm9vYmFy");
   const std::string config = api::make_kubeconfig({"https://127.0.0.1:6443", "PEM", "tok", "ns1"});
   CHECK(config.find("    server: https://127.0.0.1:6443\n") != std::string::npos);
   CHECK(config.find("    certificate-authority-data: UEVN\n") != std::string::npos);

@@ -4,8 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "api/base64.hpp"
-
 namespace {
 
 const api::KubeconfigTarget* target_of(const std::variant<api::KubeconfigTarget, std::string>& v) {
@@ -70,13 +68,4 @@ TEST_CASE("kubeconfig: what makes one unusable is said", "[unit]") {
   CHECK(error("- a\n") == "not a kubeconfig (expected one mapping)");
   CHECK(error("current-context: a\ncontexts: [{name: a, context: {cluster: c, user: u}}]\n") ==
         "cluster \"c\" not found");
-}
-
-TEST_CASE("base64 decodes as Go's StdEncoding does", "[unit]") {
-  CHECK(api::base64_decode("Zm9vYmFy") == std::optional<std::string>("foobar"));
-  CHECK(api::base64_decode("Zm9v\nYg==") == std::optional<std::string>("foob"));
-  CHECK_FALSE(api::base64_decode("Zm9vY"));
-  CHECK_FALSE(api::base64_decode("Zm9v!A=="));
-  const std::string binary("any\0bytes\xff", 10);
-  CHECK(api::base64_decode(api::base64_encode(binary)) == std::optional<std::string>(binary));
 }

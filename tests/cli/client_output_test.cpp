@@ -127,7 +127,6 @@ TEST_CASE("kinds and references take kubectl's names", "[unit]") {
   CHECK(cli::parse_object_ref("pi-abc", "pod", error)->kind.resource == "pods");
   CHECK_FALSE(cli::parse_object_ref("widget/x", "pod", error));
   CHECK(error == "the server doesn't have a resource type \"widget\"");
-  CHECK(cli::query_escape("a=b,c!=d e") == "a%3Db%2Cc%21%3Dd%20e");
 }
 
 TEST_CASE("the bash completion script defines the completion function", "[unit]") {

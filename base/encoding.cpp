@@ -1,22 +1,34 @@
-// api/base64.cpp: base64 with OpenSSL's encoder and Go's decoding rules.
-#include "api/base64.hpp"
+// base/encoding.cpp: base64 and percent-encoding by hand (base links no crypto library).
+#include "base/encoding.hpp"
 
-#include <openssl/evp.h>
-
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 
-namespace api {
+namespace base {
+
+namespace {
+
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+}  // namespace
 
 std::string base64_encode(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(data.data()),
-                                      static_cast<int>(data.size()));
-  out.resize(static_cast<std::size_t>(written));
+  std::string out;
+  out.reserve(4 * ((data.size() + 2) / 3));
+  for (std::size_t i = 0; i < data.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, data.size() - i);
+    std::uint32_t bits = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      bits = (bits << 8) | (k < n ? static_cast<unsigned char>(data[i + k]) : 0u);
+    }
+    for (std::size_t k = 0; k < 4; ++k) {
+      out += k <= n ? kBase64[(bits >> (18 - 6 * k)) & 63] : '=';
+    }
+  }
   return out;
 }
 
-// Go's base64.StdEncoding.DecodeString, which skips '\r' and '\n' and requires padding.
 std::optional<std::string> base64_decode(std::string_view in) {
   std::string clean;
   clean.reserve(in.size());
@@ -54,4 +66,19 @@ std::optional<std::string> base64_decode(std::string_view in) {
   return out;
 }
 
-}  // namespace api
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace base
